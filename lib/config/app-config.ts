@@ -1,0 +1,42 @@
+import type { EuRegion } from '../eu-regions.js';
+
+/** One controller (customer of the processor) with its own API key and usage plan. */
+export interface TenantConfig {
+  /** Stable slug used in data keys and resource names: lower-case letters, digits and dashes. */
+  readonly id: string;
+  /** The controller's name, as in the processor agreement. */
+  readonly name: string;
+  /** The controller's DPO / contact addresses: breach notifications and data-subject requests go here. */
+  readonly contactEmails: readonly string[];
+  /** Steady-state requests per second allowed by the tenant's usage plan. */
+  readonly rateLimit: number;
+  /** Burst of requests allowed above the steady rate. */
+  readonly burstLimit: number;
+  /** Requests per month allowed by the tenant's usage plan. */
+  readonly monthlyQuota: number;
+}
+
+/** The whole deployment's configuration, validated once at the edge (see load-config.ts). */
+export interface AppConfig {
+  /** Target account; undefined leaves it to the CLI's credentials at deploy time. */
+  readonly account: string | undefined;
+  /** Always eu-central-1: the processor agreement's processing location. */
+  readonly region: EuRegion;
+  /** How long any personal data (visits, logs holding IPs) is kept, in days (1–3650). */
+  readonly retentionDays: number;
+  /** The operator's own MMDB file; undefined means the default database built from @ip-location-db/asn. */
+  readonly mmdbPath: string | undefined;
+  readonly tenants: readonly TenantConfig[];
+  /** The processor's own operations team: suspected incidents and alarms go here, never to controllers. */
+  readonly operationsEmails: readonly string[];
+  /** Object Lock COMPLIANCE retention of breach records, in years. */
+  readonly breachRecordRetentionYears: number;
+  /** IAM principal ARNs allowed to assume the auditor role. */
+  readonly auditorPrincipals: readonly string[];
+  /** Regions the SCP allows: the EU list or a narrowing of it, never wider. */
+  readonly allowedRegions: readonly EuRegion[];
+  /** Organizations OU / account ids the SCP is attached to. */
+  readonly guardrailTargets: readonly string[];
+  /** IAM role ARN pattern exempt from the SCP (break-glass), e.g. arn:aws:iam::*:role/BreakGlass. */
+  readonly breakGlassRoleArnPattern: string | undefined;
+}

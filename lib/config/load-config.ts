@@ -1,0 +1,178 @@
+import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
+import type { AppConfig, TenantConfig } from './app-config.js';
+
+/** Reads a raw context value; matches `Node.tryGetContext` so the app can pass `app.node`. */
+export interface ContextSource {
+  tryGetContext(key: string): unknown;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration (cdk.json context or -c overrides):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::\d{12}:[\w+=,.@/*-]+$/;
+const GUARDRAIL_TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|\d{12})$/;
+const ROLE_ARN_PATTERN = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/*-]+$/;
+
+export const DEFAULTS = {
+  retentionDays: 30,
+  breachRecordRetentionYears: 5,
+  rateLimit: 50,
+  burstLimit: 100,
+  monthlyQuota: 1_000_000,
+} as const;
+
+/**
+ * Turns CDK context into a validated AppConfig, or throws one ConfigError that
+ * lists every problem. Values given with `-c key=value` arrive as strings, so
+ * numbers and JSON arrays are parsed here too.
+ */
+export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = (key: string): unknown => parseCliValue(context.tryGetContext(key));
+
+  const region = read('region') ?? DEPLOYMENT_REGION;
+  if (region !== DEPLOYMENT_REGION) {
+    problems.push(`region: must be ${DEPLOYMENT_REGION} (the processing location of the agreement), got ${JSON.stringify(region)}`);
+  }
+
+  const account = read('account') ?? env.CDK_DEFAULT_ACCOUNT;
+  if (account !== undefined && !(typeof account === 'string' && ACCOUNT_ID.test(account))) {
+    problems.push(`account: must be a 12-digit AWS account id, got ${JSON.stringify(account)}`);
+  }
+
+  const retentionDays = integerIn(read('retentionDays') ?? DEFAULTS.retentionDays, 1, 3650, 'retentionDays', problems);
+  const breachRecordRetentionYears = integerIn(
+    read('breachRecordRetentionYears') ?? DEFAULTS.breachRecordRetentionYears, 1, 100, 'breachRecordRetentionYears', problems,
+  );
+
+  const mmdbPath = read('mmdbPath');
+  if (mmdbPath !== undefined && mmdbPath !== null && (typeof mmdbPath !== 'string' || mmdbPath.trim() === '')) {
+    problems.push('mmdbPath: must be a path to an .mmdb file, or absent to use the default database');
+  }
+
+  const tenants = tenantsFrom(read('tenants'), problems);
+  const operationsEmails = emailsFrom(read('operationsEmails') ?? [], 'operationsEmails', problems);
+  const auditorPrincipals = stringsMatching(read('auditorPrincipals') ?? [], PRINCIPAL_ARN, 'auditorPrincipals', 'an IAM principal ARN', problems);
+  const guardrailTargets = stringsMatching(read('guardrailTargets') ?? [], GUARDRAIL_TARGET, 'guardrailTargets', 'an Organizations root, OU or account id', problems);
+  const allowedRegions = allowedRegionsFrom(read('allowedRegions') ?? [...EU_REGIONS], problems);
+
+  const breakGlass = read('breakGlassRoleArnPattern');
+  if (breakGlass !== undefined && breakGlass !== null && !(typeof breakGlass === 'string' && ROLE_ARN_PATTERN.test(breakGlass))) {
+    problems.push(`breakGlassRoleArnPattern: must be an IAM role ARN pattern such as arn:aws:iam::*:role/BreakGlass, got ${JSON.stringify(breakGlass)}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    account: account as string | undefined,
+    region: DEPLOYMENT_REGION,
+    retentionDays,
+    mmdbPath: typeof mmdbPath === 'string' ? mmdbPath : undefined,
+    tenants,
+    operationsEmails,
+    breachRecordRetentionYears,
+    auditorPrincipals,
+    allowedRegions,
+    guardrailTargets,
+    breakGlassRoleArnPattern: typeof breakGlass === 'string' ? breakGlass : undefined,
+  };
+}
+
+function parseCliValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (/^[[{]/.test(trimmed) || /^-?\d+(\.\d+)?$/.test(trimmed) || trimmed === 'null') {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function integerIn(value: unknown, min: number, max: number, key: string, problems: string[]): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${key}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return min;
+  }
+  return value;
+}
+
+function emailsFrom(value: unknown, key: string, problems: string[]): string[] {
+  if (!Array.isArray(value)) {
+    problems.push(`${key}: must be a list of e-mail addresses`);
+    return [];
+  }
+  value.forEach((email, i) => {
+    if (typeof email !== 'string' || !EMAIL.test(email)) problems.push(`${key}[${i}]: malformed e-mail address ${JSON.stringify(email)}`);
+  });
+  return value as string[];
+}
+
+function stringsMatching(value: unknown, pattern: RegExp, key: string, what: string, problems: string[]): string[] {
+  if (!Array.isArray(value)) {
+    problems.push(`${key}: must be a list`);
+    return [];
+  }
+  value.forEach((item, i) => {
+    if (typeof item !== 'string' || !pattern.test(item)) problems.push(`${key}[${i}]: must be ${what}, got ${JSON.stringify(item)}`);
+  });
+  return value as string[];
+}
+
+function allowedRegionsFrom(value: unknown, problems: string[]): EuRegion[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    problems.push('allowedRegions: must be a non-empty list of EU regions');
+    return [];
+  }
+  value.forEach((region, i) => {
+    if (typeof region !== 'string' || !isEuRegion(region)) {
+      problems.push(`allowedRegions[${i}]: ${JSON.stringify(region)} is not an AWS region in the EU (allowed: ${EU_REGIONS.join(', ')})`);
+    }
+  });
+  if (!value.includes(DEPLOYMENT_REGION)) problems.push(`allowedRegions: must include ${DEPLOYMENT_REGION}, where the service runs`);
+  return value as EuRegion[];
+}
+
+function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    problems.push('tenants: must be a non-empty list of tenants (controllers)');
+    return [];
+  }
+  const seen = new Set<string>();
+  return value.map((raw, i): TenantConfig => {
+    const where = `tenants[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problems.push(`${where}: must be an object`);
+      return raw as TenantConfig;
+    }
+    const t = raw as Record<string, unknown>;
+    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota']);
+    for (const key of Object.keys(t)) if (!known.has(key)) problems.push(`${where}.${key}: unknown setting`);
+    if (typeof t.id !== 'string' || !TENANT_ID.test(t.id)) {
+      problems.push(`${where}.id: must be 1–32 lower-case letters, digits or dashes, got ${JSON.stringify(t.id)}`);
+    } else if (seen.has(t.id)) {
+      problems.push(`${where}.id: duplicate tenant id ${t.id}`);
+    } else {
+      seen.add(t.id);
+    }
+    if (typeof t.name !== 'string' || t.name.trim() === '') problems.push(`${where}.name: every tenant needs a name`);
+    const contactEmails = emailsFrom(t.contactEmails, `${where}.contactEmails`, problems);
+    if (contactEmails.length === 0 && Array.isArray(t.contactEmails)) problems.push(`${where}.contactEmails: at least one DPO/contact address is required`);
+    return {
+      id: t.id as string,
+      name: t.name as string,
+      contactEmails,
+      rateLimit: integerIn(t.rateLimit ?? DEFAULTS.rateLimit, 1, 10_000, `${where}.rateLimit`, problems),
+      burstLimit: integerIn(t.burstLimit ?? DEFAULTS.burstLimit, 1, 5_000, `${where}.burstLimit`, problems),
+      monthlyQuota: integerIn(t.monthlyQuota ?? DEFAULTS.monthlyQuota, 1, 1_000_000_000, `${where}.monthlyQuota`, problems),
+    };
+  });
+}

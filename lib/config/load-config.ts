@@ -87,7 +87,7 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
 function parseCliValue(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const trimmed = value.trim();
-  if (/^[[{]/.test(trimmed) || /^-?\d+(\.\d+)?$/.test(trimmed) || trimmed === 'null') {
+  if (/^[[{]/.test(trimmed) || trimmed === 'null') {
     try {
       return JSON.parse(trimmed);
     } catch {
@@ -97,7 +97,8 @@ function parseCliValue(value: unknown): unknown {
   return value;
 }
 
-function integerIn(value: unknown, min: number, max: number, key: string, problems: string[]): number {
+function integerIn(raw: unknown, min: number, max: number, key: string, problems: string[]): number {
+  const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     problems.push(`${key}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
     return min;

@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { HttpError, badRequest } from './http-error.js';
+
+/** Parses a JSON request body within a size limit; every failure is the client's and says which. */
+export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>, maxBytes: number): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') throw badRequest('BODY_REQUIRED', 'A JSON request body is required.');
+  const contentType = headerValue(event.headers, 'content-type');
+  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json.');
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBytes} bytes.`);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw badRequest('INVALID_JSON', 'The request body is not valid JSON.');
+  }
+}
+
+export function headerValue(headers: APIGatewayProxyEvent['headers'] | null | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value ?? undefined;
+  return undefined;
+}

@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { AppConfig } from './config/app-config.js';
+import { ApiFunction } from './enrichment/api-function.js';
+import { EnrichmentApi } from './enrichment/enrichment-api.js';
+import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
+import { PseudonymKey } from './enrichment/pseudonym-key.js';
+import { VisitsTable } from './enrichment/visits-table.js';
+import { ApiFirewall } from './security/api-firewall.js';
+import { LogEncryptionKey } from './security/log-encryption-key.js';
+
+export interface EnrichmentStackProps extends StackProps {
+  readonly config: AppConfig;
+  /** The MMDB file the layer ships (the default database or config.mmdbPath). */
+  readonly databasePath: string;
+}
+
+const handlerEntry = (name: string) => fileURLToPath(new URL(`../lambdas/${name}/handler.ts`, import.meta.url));
+
+/** The workload: enrichment API, visits store and everything that protects them. Composition only. */
+export class EnrichmentStack extends Stack {
+  readonly api: EnrichmentApi;
+  readonly visits: VisitsTable;
+  readonly enrichFunction: ApiFunction;
+  readonly visitsFunction: ApiFunction;
+  readonly database: MmdbLayer;
+
+  constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logKey = new LogEncryptionKey(this, 'LogKey').key;
+
+    this.database = new MmdbLayer(this, 'Database', { databasePath: props.databasePath });
+    this.visits = new VisitsTable(this, 'Visits');
+    const pseudonymKey = new PseudonymKey(this, 'PseudonymKey', { encryptionKey: this.visits.encryptionKey });
+    this.api = new EnrichmentApi(this, 'Api', {
+      tenants: config.tenants,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+    });
+    new ApiFirewall(this, 'Firewall', {
+      stage: this.api.api.deploymentStage,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+    });
+    const tenantApiKeys = this.api.tenantsByApiKeyId();
+
+    this.enrichFunction = new ApiFunction(this, 'Enrich', {
+      entry: handlerEntry('enrich'),
+      description: 'Enriches IP addresses with public company information (no storage)',
+      layers: [this.database.layer],
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: { MMDB_PATH: MMDB_LAYER_PATH, TENANT_API_KEYS: tenantApiKeys },
+    });
+    this.visitsFunction = new ApiFunction(this, 'Visits', {
+      entry: handlerEntry('visits'),
+      description: 'Records and lists business visits of a tenant (pseudonymised, with TTL)',
+      layers: [this.database.layer],
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        MMDB_PATH: MMDB_LAYER_PATH,
+        TENANT_API_KEYS: tenantApiKeys,
+        VISITS_TABLE_NAME: this.visits.table.tableName,
+        RETENTION_DAYS: String(config.retentionDays),
+        PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
+      },
+    });
+    this.visits.table.grant(this.visitsFunction.function, 'dynamodb:PutItem', 'dynamodb:Query');
+    pseudonymKey.secret.grantRead(this.visitsFunction.function);
+
+    this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);
+    this.api.addTenantRoute('POST', '/v1/enrich', this.enrichFunction.function);
+    this.api.addTenantRoute('GET', '/v1/health', this.enrichFunction.function);
+    this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function);
+    this.api.addTenantRoute('GET', '/v1/visits', this.visitsFunction.function);
+  }
+}

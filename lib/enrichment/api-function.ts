@@ -1,0 +1,69 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { RetainedLogGroup } from '../retention/retained-log-group.js';
+
+export interface ApiFunctionProps {
+  /** The handler file (exports `handler`). */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  readonly layers?: lambda.ILayerVersion[];
+  /** The configured data retention: the function's log group keeps nothing longer. */
+  readonly retentionDays: number;
+  readonly logEncryptionKey: kms.IKey;
+  /** @default 512 — the MMDB reader keeps the database in memory; more memory also buys CPU */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** Caps the share of the account's concurrency this function can take. @default 50 */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * A Node.js 24 arm64 function bundled locally with esbuild (minified ESM, AWS SDK v3 from the runtime),
+ * with its own encrypted log group whose retention follows the data retention.
+ */
+export class ApiFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: RetainedLogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id);
+    this.logGroup = new RetainedLogGroup(this, 'Logs', {
+      retentionDays: props.retentionDays,
+      encryptionKey: props.logEncryptionKey,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 50,
+      layers: props.layers,
+      logGroup: this.logGroup.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: id,
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        externalModules: ['@aws-sdk/*', '@smithy/*'],
+        // CommonJS dependencies (e.g. the MMDB reader) call require() for Node built-ins.
+        banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
+      },
+    });
+  }
+}

@@ -1,0 +1,115 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { TenantConfig } from '../config/app-config.js';
+import { RetainedLogGroup } from '../retention/retained-log-group.js';
+import { addJsonGatewayErrors } from './gateway-errors.js';
+
+export const STAGE_NAME = 'live';
+
+export interface EnrichmentApiProps {
+  readonly tenants: readonly TenantConfig[];
+  readonly retentionDays: number;
+  readonly logEncryptionKey: kms.IKey;
+}
+
+/**
+ * The REST API: REGIONAL endpoint only (an edge-optimized endpoint would route through CloudFront
+ * points of presence worldwide), one API key and usage plan per tenant, access logs without the
+ * caller's IP, JSON errors for everything the gateway answers itself.
+ */
+export class EnrichmentApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly accessLogs: RetainedLogGroup;
+  readonly executionLogs: RetainedLogGroup;
+  /** API Gateway key id → tenant id, for the functions to map a call to its tenant. */
+  private readonly apiKeyTenants: Array<{ keyId: string; tenantId: string }> = [];
+
+  constructor(scope: Construct, id: string, props: EnrichmentApiProps) {
+    super(scope, id);
+    this.accessLogs = new RetainedLogGroup(this, 'AccessLogs', {
+      retentionDays: props.retentionDays,
+      encryptionKey: props.logEncryptionKey,
+    });
+
+    this.api = new apigw.RestApi(this, 'Api', {
+      description: 'IP-to-company enrichment (EU-only processing)',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      apiKeySourceType: apigw.ApiKeySourceType.HEADER,
+      disableExecuteApiEndpoint: false,
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Request/response bodies carry visitor IPs: never copy them into execution logs.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: false,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs.logGroup),
+        accessLogFormat: accessLogWithoutClientAddress(),
+      },
+    });
+    // API Gateway creates this group itself, with no expiry, unless it already exists.
+    this.executionLogs = new RetainedLogGroup(this, 'ExecutionLogs', {
+      retentionDays: props.retentionDays,
+      encryptionKey: props.logEncryptionKey,
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+    });
+    this.api.deploymentStage.node.addDependency(this.executionLogs);
+    addJsonGatewayErrors(this.api);
+
+    for (const tenant of props.tenants) this.addTenant(tenant);
+  }
+
+  /** Adds a route that requires a tenant API key. */
+  addTenantRoute(method: string, routePath: string, fn: lambda.IFunction, options: apigw.MethodOptions = {}): apigw.Method {
+    const resource = this.api.root.resourceForPath(routePath);
+    return resource.addMethod(method, new apigw.LambdaIntegration(fn, { proxy: true }), {
+      apiKeyRequired: true,
+      ...options,
+    });
+  }
+
+  /** JSON `{ "<apiKeyId>": "<tenantId>", … }` with deploy-time key ids, for a function's environment. */
+  tenantsByApiKeyId(): string {
+    const pairs = this.apiKeyTenants.map(({ keyId, tenantId }) => Fn.join('', ['"', keyId, `":${JSON.stringify(tenantId)}`]));
+    return Fn.join('', ['{', Fn.join(',', pairs), '}']);
+  }
+
+  private addTenant(tenant: TenantConfig): void {
+    const key = new apigw.ApiKey(this, `Key-${tenant.id}`, {
+      description: `API key of tenant ${tenant.id} (${tenant.name})`,
+      enabled: true,
+    });
+    const plan = new apigw.UsagePlan(this, `Plan-${tenant.id}`, {
+      name: `${Stack.of(this).stackName}-${tenant.id}`,
+      description: `Usage plan of tenant ${tenant.id}`,
+      throttle: { rateLimit: tenant.rateLimit, burstLimit: tenant.burstLimit },
+      quota: { limit: tenant.monthlyQuota, period: apigw.Period.MONTH },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    plan.addApiKey(key);
+    this.apiKeyTenants.push({ keyId: key.keyId, tenantId: tenant.id });
+  }
+}
+
+/** $context.identity.sourceIp and $context.path (which holds the IP of /v1/enrich/{ip}) are left out on purpose. */
+function accessLogWithoutClientAddress(): apigw.AccessLogFormat {
+  return apigw.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: apigw.AccessLogField.contextRequestId(),
+      requestTime: apigw.AccessLogField.contextRequestTime(),
+      httpMethod: apigw.AccessLogField.contextHttpMethod(),
+      resourcePath: apigw.AccessLogField.contextResourcePath(),
+      status: apigw.AccessLogField.contextStatus(),
+      responseLength: apigw.AccessLogField.contextResponseLength(),
+      responseLatency: apigw.AccessLogField.contextResponseLatency(),
+      integrationLatency: apigw.AccessLogField.contextIntegrationLatency(),
+      apiKeyId: apigw.AccessLogField.contextIdentityApiKeyId(),
+      wafResponseCode: apigw.AccessLogField.contextWafResponseCode(),
+      errorMessage: apigw.AccessLogField.contextErrorMessage(),
+    }),
+  );
+}

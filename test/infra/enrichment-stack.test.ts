@@ -1,0 +1,114 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logRetentionWithin } from '../../lib/retention/log-retention.js';
+import { buildTestApp } from './test-app.js';
+
+let template: Template;
+let built: ReturnType<typeof buildTestApp>;
+
+beforeAll(() => {
+  built = buildTestApp();
+  template = Template.fromStack(built.enrichment);
+}, 120_000);
+
+describe('EnrichmentStack', () => {
+  it('is pinned to eu-central-1 with the configured account', () => {
+    expect(built.enrichment.region).toBe('eu-central-1');
+    expect(built.enrichment.account).toBe('123456789012');
+  });
+
+  it('exposes a REGIONAL REST API only (no CloudFront edge)', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+  });
+
+  it('runs every function on Node.js 24 / arm64 with the MMDB layer', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(2);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MMDB_PATH: '/opt/mmdb/database.mmdb' }) },
+      Layers: [Match.anyValue()],
+    });
+  });
+
+  it('stores visits on demand, with PITR, a customer-managed key and TTL on expiresAt', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('gives every tenant its own API key and usage plan with throttling and quota', () => {
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 2);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 20, BurstLimit: 40 },
+      Quota: { Limit: 500000, Period: 'MONTH' },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 50, BurstLimit: 100 },
+      Quota: { Limit: 1000000, Period: 'MONTH' },
+    });
+  });
+
+  it('requires an API key on every tenant route', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const tenantMethods = methods.filter((m) => m.Properties.HttpMethod !== 'OPTIONS' && m.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(tenantMethods.length).toBeGreaterThanOrEqual(5);
+    for (const method of tenantMethods) expect(method.Properties.ApiKeyRequired).toBe(true);
+  });
+
+  it('maps API key ids to tenants for the functions', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.TENANT_API_KEYS);
+    const serialized = JSON.stringify(fn?.Properties.Environment.Variables.TENANT_API_KEYS);
+    expect(serialized).toContain('\\":\\"acme\\"');
+    expect(serialized).toContain('\\":\\"globex\\"');
+  });
+
+  it('keeps the caller IP and the request path out of the access log format', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    const format: string = stage.Properties.AccessLogSetting.Format;
+    expect(format).toContain('$context.requestId');
+    expect(format).not.toMatch(/sourceIp|\$context\.path|xForwardedFor|userAgent/i);
+    expect(stage.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ DataTraceEnabled: false, LoggingLevel: 'ERROR' })]),
+    );
+  });
+
+  it('gives every log group an expiry no longer than the data retention, encrypted with a CMK', () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBeGreaterThanOrEqual(4);
+    for (const group of logGroups) {
+      expect(group.Properties.RetentionInDays).toBe(logRetentionWithin(45));
+      expect(group.Properties.KmsKeyId).toBeDefined();
+    }
+  });
+
+  it('pre-creates the API Gateway execution log group so it never defaults to "never expire"', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', Match.arrayWith(['API-Gateway-Execution-Logs_'])] },
+    });
+  });
+
+  it('answers gateway-level errors in the JSON error shape', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'INVALID_API_KEY',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"INVALID_API_KEY"') },
+    });
+  });
+});
+
+describe('log retention', () => {
+  it.each([
+    [1, 1], [2, 1], [30, 30], [45, 30], [365, 365], [3650, 3288],
+  ])('%i days of data retention keeps logs %i days', (days, expected) => {
+    expect(logRetentionWithin(days)).toBe(expected);
+  });
+});

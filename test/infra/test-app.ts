@@ -1,0 +1,29 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { composeApp } from '../../lib/app.js';
+import { loadConfig } from '../../lib/config/load-config.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const TEST_DATABASE = path.resolve(REPO_ROOT, '../shared/testdata/maxmind/test-data/GeoLite2-ASN-Test.mmdb');
+
+export const TEST_CONTEXT = {
+  account: '123456789012',
+  retentionDays: 45,
+  tenants: [
+    { id: 'acme', name: 'Acme B.V.', contactEmails: ['dpo@acme.example'], rateLimit: 20, burstLimit: 40, monthlyQuota: 500000 },
+    { id: 'globex', name: 'Globex GmbH', contactEmails: ['privacy@globex.example'] },
+  ],
+  operationsEmails: ['security@processor.example'],
+  auditorPrincipals: ['arn:aws:iam::210987654321:role/Auditor'],
+  allowedRegions: ['eu-central-1', 'eu-west-1'],
+  guardrailTargets: ['ou-ab12-cdef3456'],
+};
+
+/** The real app, composed exactly as bin/app.ts does, on a small MaxMind test database (fast to bundle). */
+export function buildTestApp(overrides: Record<string, unknown> = {}) {
+  const context = { ...TEST_CONTEXT, ...overrides };
+  const app = new App({ context });
+  const config = loadConfig(app.node, {});
+  return { config, ...composeApp(app, config, TEST_DATABASE) };
+}

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { AuditTrail } from './audit/audit-trail.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
 import { EnrichmentApi } from './enrichment/enrichment-api.js';
@@ -25,6 +26,7 @@ export class EnrichmentStack extends Stack {
   readonly enrichFunction: ApiFunction;
   readonly visitsFunction: ApiFunction;
   readonly database: MmdbLayer;
+  readonly auditTrail: AuditTrail;
 
   constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
     super(scope, id, props);
@@ -32,7 +34,7 @@ export class EnrichmentStack extends Stack {
     const logKey = new LogEncryptionKey(this, 'LogKey').key;
 
     this.database = new MmdbLayer(this, 'Database', { databasePath: props.databasePath });
-    this.visits = new VisitsTable(this, 'Visits');
+    this.visits = new VisitsTable(this, 'VisitsStore', { retentionDays: config.retentionDays });
     const pseudonymKey = new PseudonymKey(this, 'PseudonymKey', { encryptionKey: this.visits.encryptionKey });
     this.api = new EnrichmentApi(this, 'Api', {
       tenants: config.tenants,
@@ -68,8 +70,15 @@ export class EnrichmentStack extends Stack {
         PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
       },
     });
-    this.visits.table.grant(this.visitsFunction.function, 'dynamodb:PutItem', 'dynamodb:Query');
+    this.visits.grantItemAccess(this.visitsFunction.role, 'dynamodb:PutItem', 'dynamodb:Query');
     pseudonymKey.secret.grantRead(this.visitsFunction.function);
+
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      retentionDays: config.auditLogRetentionDays,
+      dataEventBuckets: [],
+      dataEventTables: [this.visits.table],
+      logEncryptionKey: logKey,
+    });
 
     this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);
     this.api.addTenantRoute('POST', '/v1/enrich', this.enrichFunction.function);

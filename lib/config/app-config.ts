@@ -29,6 +29,11 @@ export interface AppConfig {
   readonly tenants: readonly TenantConfig[];
   /** The processor's own operations team: suspected incidents and alarms go here, never to controllers. */
   readonly operationsEmails: readonly string[];
+  /**
+   * How long the audit trail (CloudTrail: who did what, including data events that name pseudonymised
+   * keys) is kept, in days: at least one audit quarter plus slack (92–3650).
+   */
+  readonly auditLogRetentionDays: number;
   /** Object Lock COMPLIANCE retention of breach records, in years. */
   readonly breachRecordRetentionYears: number;
   /** IAM principal ARNs allowed to assume the auditor role. */

@@ -22,6 +22,7 @@ const ROLE_ARN_PATTERN = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/*-]+$/;
 
 export const DEFAULTS = {
   retentionDays: 30,
+  auditLogRetentionDays: 400,
   breachRecordRetentionYears: 5,
   rateLimit: 50,
   burstLimit: 100,
@@ -48,6 +49,9 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   }
 
   const retentionDays = integerIn(read('retentionDays') ?? DEFAULTS.retentionDays, 1, 3650, 'retentionDays', problems);
+  const auditLogRetentionDays = integerIn(
+    read('auditLogRetentionDays') ?? DEFAULTS.auditLogRetentionDays, 92, 3650, 'auditLogRetentionDays', problems,
+  );
   const breachRecordRetentionYears = integerIn(
     read('breachRecordRetentionYears') ?? DEFAULTS.breachRecordRetentionYears, 1, 100, 'breachRecordRetentionYears', problems,
   );
@@ -73,6 +77,7 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     account: account as string | undefined,
     region: DEPLOYMENT_REGION,
     retentionDays,
+    auditLogRetentionDays,
     mmdbPath: typeof mmdbPath === 'string' ? mmdbPath : undefined,
     tenants,
     operationsEmails,

@@ -1,10 +1,16 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { VISITS_TABLE } from '../../lambdas/shared/visits/table-schema.js';
 
+/** What DynamoDB needs of the caller's key permissions to read and write items of a CMK-encrypted table. */
+const ITEM_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+
 export interface VisitsTableProps {
+  /** The data retention: point-in-time recovery keeps no older state than this (at most 35 days). */
+  readonly retentionDays: number;
   /** @default RemovalPolicy.RETAIN — a stack update must never silently drop the controller's data */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -17,7 +23,7 @@ export class VisitsTable extends Construct {
   readonly table: dynamodb.Table;
   readonly encryptionKey: kms.Key;
 
-  constructor(scope: Construct, id: string, props: VisitsTableProps = {}) {
+  constructor(scope: Construct, id: string, props: VisitsTableProps) {
     super(scope, id);
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: 'Encrypts the visits table (pseudonymised visitor data)',
@@ -29,7 +35,10 @@ export class VisitsTable extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: Math.min(35, props.retentionDays),
+      },
       timeToLiveAttribute: VISITS_TABLE.ttlAttribute,
       deletionProtection: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -40,5 +49,30 @@ export class VisitsTable extends Construct {
       sortKey: { name: VISITS_TABLE.visitorIndex.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    Validations.of(this.table).acknowledge({
+      id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
+      reason:
+        'Backups are point-in-time recovery limited to the retention period. An AWS Backup plan would keep copies of ' +
+        "personal data beyond the controller's retention and outside the reach of erasure and end-of-contract deletion.",
+    });
+  }
+
+  /**
+   * Item-level actions on the base table only (not its indexes: the visitor index is granted on its own,
+   * to the one function that serves access and erasure requests), with the key use they need.
+   */
+  grantItemAccess(grantee: iam.IGrantable, ...actions: string[]): void {
+    iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.table.tableArn] });
+    this.encryptionKey.grant(grantee, ...ITEM_KEY_ACTIONS);
+  }
+
+  /** Query on the visitor index alone (find a data subject's visits by pseudonym). */
+  grantVisitorIndexQuery(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${VISITS_TABLE.visitorIndex.name}`],
+    });
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -20,9 +21,12 @@ export const TEST_CONTEXT = {
   guardrailTargets: ['ou-ab12-cdef3456'],
 };
 
+/** cdk.json's context: feature flags and defaults, as `cdk synth` applies them. */
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+
 /** The real app, composed exactly as bin/app.ts does, on a small MaxMind test database (fast to bundle). */
 export function buildTestApp(overrides: Record<string, unknown> = {}) {
-  const context = { ...TEST_CONTEXT, ...overrides };
+  const context = { ...CDK_JSON_CONTEXT, ...TEST_CONTEXT, ...overrides };
   const app = new App({ context });
   const config = loadConfig(app.node, {});
   return { config, ...composeApp(app, config, TEST_DATABASE) };

@@ -1,0 +1,150 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { RetainedLogGroup } from '../retention/retained-log-group.js';
+
+export interface AuditTrailProps {
+  /** How long trail files are kept (and locked): at least one audit period. */
+  readonly retentionDays: number;
+  /** Buckets whose object-level reads and writes are recorded (the breach register). */
+  readonly dataEventBuckets: readonly s3.IBucket[];
+  /** Tables whose item-level reads and writes are recorded (the visits table). */
+  readonly dataEventTables: readonly dynamodb.ITable[];
+  /** Key for the trail's CloudWatch Logs copy. */
+  readonly logEncryptionKey: kms.IKey;
+}
+
+/**
+ * The system log for auditors (agreement art. 10): a multi-region CloudTrail trail homed in this
+ * region with management events and data events of the stores holding personal data or breach records,
+ * log-file validation, delivered to an Object Lock (COMPLIANCE) bucket that nobody can rewrite.
+ */
+export class AuditTrail extends Construct {
+  readonly trail: cloudtrail.Trail;
+  readonly bucket: s3.Bucket;
+  readonly encryptionKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    const { account, partition, region } = Stack.of(this);
+    const trailArnPattern = `arn:${partition}:cloudtrail:${region}:${account}:trail/*`;
+
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: 'Encrypts the audit trail (CloudTrail) files',
+      enableKeyRotation: true,
+    });
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptsThisAccountsTrails',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArnPattern },
+        },
+      }),
+    );
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED, // server access log delivery does not support SSE-KMS
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(props.retentionDays), noncurrentVersionExpiration: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+      versioned: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      // Locked versions cannot go before their retention ends; afterwards the lifecycle removes them.
+      lifecycleRules: [
+        { expiration: Duration.days(props.retentionDays + 1), noncurrentVersionExpiration: Duration.days(props.retentionDays + 1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const cloudWatchCopy = new RetainedLogGroup(this, 'Logs', {
+      retentionDays: props.retentionDays,
+      encryptionKey: props.logEncryptionKey,
+    });
+    this.trail = new cloudtrail.Trail(this, 'Trail', {
+      bucket: this.bucket,
+      encryptionKey: this.encryptionKey,
+      enableFileValidation: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: cloudWatchCopy.logGroup,
+    });
+    this.recordEvents(props);
+
+    const noReplication =
+      'Replication would copy records into a second bucket; cross-region it would leave the EU, and Object Lock with ' +
+      'versioning already protects them against loss and alteration within this region.';
+    Validations.of(this.bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: noReplication });
+    Validations.of(accessLogs).acknowledge(
+      { id: 'NIST.800.53.R5-S3BucketReplicationEnabled', reason: noReplication },
+      {
+        id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        reason: 'S3 server access log delivery only supports SSE-S3 on the target bucket.',
+      },
+    );
+    Validations.of(this.trail).acknowledge({
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: "CloudTrail's log-delivery role has one inline policy scoped to its own log group and cannot be reused elsewhere.",
+    });
+  }
+
+  /**
+   * Basic event selectors cannot name DynamoDB tables, and a trail cannot mix basic and advanced
+   * selectors, so every selector is an advanced one.
+   */
+  private recordEvents(props: AuditTrailProps): void {
+    const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
+    cfnTrail.addPropertyDeletionOverride('EventSelectors');
+    cfnTrail.advancedEventSelectors = [
+      { name: 'All management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
+      ...(props.dataEventBuckets.length === 0
+        ? []
+        : [{
+            name: 'Object events of the breach register',
+            fieldSelectors: [
+              { field: 'eventCategory', equalTo: ['Data'] },
+              { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+              { field: 'resources.ARN', startsWith: props.dataEventBuckets.map((bucket) => `${bucket.bucketArn}/`) },
+            ],
+          }]),
+      ...(props.dataEventTables.length === 0
+        ? []
+        : [{
+            name: 'Item events of the visits table',
+            fieldSelectors: [
+              { field: 'eventCategory', equalTo: ['Data'] },
+              { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
+              { field: 'resources.ARN', equalTo: props.dataEventTables.map((table) => table.tableArn) },
+            ],
+          }]),
+    ];
+  }
+
+  /** Lets a principal (the auditor role) read the trail files and verify their digests. */
+  grantRead(grantee: iam.IGrantable): void {
+    this.bucket.grantRead(grantee);
+    this.encryptionKey.grantDecrypt(grantee);
+  }
+}

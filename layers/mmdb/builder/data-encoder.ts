@@ -1,0 +1,197 @@
+import { type MmdbMap, type MmdbValue, MmdbNumber, canonicalKey, sortedKeys } from './mmdb-value.js';
+
+/** Type numbers from the spec's "Output Data Section". */
+const TYPE = {
+  pointer: 1,
+  utf8_string: 2,
+  double: 3,
+  bytes: 4,
+  uint16: 5,
+  uint32: 6,
+  map: 7,
+  int32: 8,
+  uint64: 9,
+  uint128: 10,
+  array: 11,
+  boolean: 14,
+  float: 15,
+} as const;
+
+const MAX_PAYLOAD_SIZE = 65_821 + 0xff_ffff;
+
+/** Where a value's full (non-pointer) encoding starts and how many bytes it takes. */
+interface WrittenValue {
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** Bytes a pointer to `offset` takes (spec: "Pointers"). */
+function pointerSize(offset: number): number {
+  if (offset < 2048) return 2;
+  if (offset < 526_336) return 3;
+  if (offset < 134_744_064) return 4;
+  return 5;
+}
+
+/**
+ * Encodes values into an MMDB data section. With deduplication on (the data section), a value already
+ * written is replaced by a pointer to its first copy whenever the pointer is shorter, so identical
+ * records, repeated strings and repeated map keys are each stored once. Map keys are written in sorted
+ * order so that equal records always give equal bytes.
+ */
+export class DataEncoder {
+  private bytes = Buffer.alloc(64 * 1024);
+  private length = 0;
+  private readonly written = new Map<string, WrittenValue>();
+
+  constructor(private readonly deduplicate: boolean) {}
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** Writes a top-level value (once) and returns the offset of its full encoding. */
+  add(value: MmdbValue): number {
+    const key = canonicalKey(value);
+    const existing = this.written.get(key);
+    if (existing) return existing.offset;
+    return this.writeInline(value, key);
+  }
+
+  /** The encoded bytes so far (a view, valid until the next write). */
+  contents(): Buffer {
+    return this.bytes.subarray(0, this.length);
+  }
+
+  private writeValue(value: MmdbValue): void {
+    if (!this.deduplicate) {
+      this.writeInline(value, '');
+      return;
+    }
+    const key = canonicalKey(value);
+    const existing = this.written.get(key);
+    if (existing && pointerSize(existing.offset) < existing.size) this.writePointer(existing.offset);
+    else this.writeInline(value, key);
+  }
+
+  private writeInline(value: MmdbValue, key: string): number {
+    const offset = this.length;
+    this.encode(value);
+    if (this.deduplicate && !this.written.has(key)) this.written.set(key, { offset, size: this.length - offset });
+    return offset;
+  }
+
+  private encode(value: MmdbValue): void {
+    if (typeof value === 'string') {
+      const byteLength = Buffer.byteLength(value, 'utf8');
+      this.writeControl(TYPE.utf8_string, byteLength);
+      this.reserve(byteLength);
+      this.length += this.bytes.write(value, this.length, 'utf8');
+    } else if (typeof value === 'boolean') {
+      this.writeControl(TYPE.boolean, value ? 1 : 0);
+    } else if (value instanceof MmdbNumber) {
+      this.encodeNumber(value);
+    } else if (value instanceof Uint8Array) {
+      this.writeControl(TYPE.bytes, value.length);
+      this.writeBytes(value);
+    } else if (Array.isArray(value)) {
+      this.writeControl(TYPE.array, value.length);
+      for (const item of value as readonly MmdbValue[]) this.writeValue(item);
+    } else {
+      const map = value as MmdbMap;
+      const keys = sortedKeys(map);
+      this.writeControl(TYPE.map, keys.length);
+      for (const key of keys) {
+        this.writeValue(key);
+        this.writeValue(map[key]!);
+      }
+    }
+  }
+
+  private encodeNumber({ type, value }: MmdbNumber): void {
+    switch (type) {
+      case 'double':
+        this.writeControl(TYPE.double, 8);
+        this.reserve(8);
+        this.length = this.bytes.writeDoubleBE(value as number, this.length);
+        return;
+      case 'float':
+        this.writeControl(TYPE.float, 4);
+        this.reserve(4);
+        this.length = this.bytes.writeFloatBE(value as number, this.length);
+        return;
+      case 'int32':
+        // Negative values take all four bytes (two's complement); positive ones as few as needed.
+        if ((value as number) < 0) {
+          this.writeControl(TYPE.int32, 4);
+          this.reserve(4);
+          this.length = this.bytes.writeInt32BE(value as number, this.length);
+          return;
+        }
+        this.writeUnsigned(TYPE.int32, BigInt(value));
+        return;
+      default:
+        this.writeUnsigned(TYPE[type], BigInt(value));
+    }
+  }
+
+  /** Unsigned integers use the fewest big-endian bytes; zero has no payload. */
+  private writeUnsigned(type: number, value: bigint): void {
+    const payload: number[] = [];
+    for (let rest = value; rest > 0n; rest >>= 8n) payload.unshift(Number(rest & 0xffn));
+    this.writeControl(type, payload.length);
+    this.writeBytes(payload);
+  }
+
+  private writePointer(target: number): void {
+    if (target < 2048) {
+      this.writeBytes([0x20 | (target >>> 8), target & 0xff]);
+    } else if (target < 526_336) {
+      const v = target - 2048;
+      this.writeBytes([0x28 | (v >>> 16), (v >>> 8) & 0xff, v & 0xff]);
+    } else if (target < 134_744_064) {
+      const v = target - 526_336;
+      this.writeBytes([0x30 | (v >>> 24), (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
+    } else {
+      this.writeBytes([0x38, target >>> 24, (target >>> 16) & 0xff, (target >>> 8) & 0xff, target & 0xff]);
+    }
+  }
+
+  /** Control byte, extended-type byte for types above 7, then the size extension bytes. */
+  private writeControl(type: number, size: number): void {
+    if (size > MAX_PAYLOAD_SIZE) throw new RangeError(`a value of ${size} bytes/entries exceeds the MMDB limit`);
+    let sizeBits: number;
+    let sizeBytes: number[];
+    if (size < 29) {
+      sizeBits = size;
+      sizeBytes = [];
+    } else if (size < 285) {
+      sizeBits = 29;
+      sizeBytes = [size - 29];
+    } else if (size < 65_821) {
+      sizeBits = 30;
+      const v = size - 285;
+      sizeBytes = [v >>> 8, v & 0xff];
+    } else {
+      sizeBits = 31;
+      const v = size - 65_821;
+      sizeBytes = [v >>> 16, (v >>> 8) & 0xff, v & 0xff];
+    }
+    if (type <= 7) this.writeBytes([(type << 5) | sizeBits, ...sizeBytes]);
+    else this.writeBytes([sizeBits, type - 7, ...sizeBytes]);
+  }
+
+  private writeBytes(values: ArrayLike<number>): void {
+    this.reserve(values.length);
+    for (let i = 0; i < values.length; i++) this.bytes[this.length++] = values[i]!;
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    let capacity = this.bytes.length * 2;
+    while (capacity < this.length + extra) capacity *= 2;
+    const grown = Buffer.alloc(capacity);
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+}

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AuditTrail } from './audit/audit-trail.js';
+import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
 import { EnrichmentApi } from './enrichment/enrichment-api.js';
@@ -27,6 +28,10 @@ export class EnrichmentStack extends Stack {
   readonly visitsFunction: ApiFunction;
   readonly database: MmdbLayer;
   readonly auditTrail: AuditTrail;
+  readonly breachRegister: BreachRegister;
+  readonly alertTopics: BreachAlertTopics;
+  readonly breachReporting: BreachReporting;
+  readonly auditors: AuditorAccess | undefined;
 
   constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
     super(scope, id, props);
@@ -73,11 +78,44 @@ export class EnrichmentStack extends Stack {
     this.visits.grantItemAccess(this.visitsFunction.role, 'dynamodb:PutItem', 'dynamodb:Query');
     pseudonymKey.secret.grantRead(this.visitsFunction.function);
 
+    this.breachRegister = new BreachRegister(this, 'BreachRegister', {
+      retentionYears: config.breachRecordRetentionYears,
+      accessLogRetentionDays: config.auditLogRetentionDays,
+    });
+    this.alertTopics = new BreachAlertTopics(this, 'AlertTopics', {
+      tenants: config.tenants,
+      operationsEmails: config.operationsEmails,
+    });
+    this.breachReporting = new BreachReporting(this, 'BreachReporting', {
+      parent: this.api.api.root.resourceForPath('/v1/operator'),
+      register: this.breachRegister,
+      alertTopics: this.alertTopics,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+    });
+
     this.auditTrail = new AuditTrail(this, 'AuditTrail', {
       retentionDays: config.auditLogRetentionDays,
-      dataEventBuckets: [],
+      dataEventBuckets: [this.breachRegister.bucket],
       dataEventTables: [this.visits.table],
       logEncryptionKey: logKey,
+    });
+    this.auditors =
+      config.auditorPrincipals.length > 0
+        ? new AuditorAccess(this, 'Auditors', { principals: config.auditorPrincipals, register: this.breachRegister })
+        : undefined;
+    if (this.auditors) this.auditTrail.grantRead(this.auditors.role);
+
+    new OperationalAlarms(this, 'OperationalAlarms', {
+      alertTopics: this.alertTopics,
+      api: this.api.api,
+      register: this.breachRegister,
+      functions: [
+        this.enrichFunction.function,
+        this.visitsFunction.function,
+        this.breachReporting.reportFunction.function,
+        this.breachReporting.notifyFunction.function,
+      ],
     });
 
     this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);
@@ -85,5 +123,10 @@ export class EnrichmentStack extends Stack {
     this.api.addTenantRoute('GET', '/v1/health', this.enrichFunction.function);
     this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function);
     this.api.addTenantRoute('GET', '/v1/visits', this.visitsFunction.function);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
+    new CfnOutput(this, 'BreachApiUrl', { value: this.api.api.urlForPath('/v1/operator/breaches') });
+    new CfnOutput(this, 'BreachRegisterBucket', { value: this.breachRegister.bucket.bucketName });
+    new CfnOutput(this, 'VisitsTableName', { value: this.visits.table.tableName });
   }
 }

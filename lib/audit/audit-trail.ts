@@ -4,8 +4,16 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { RetainedLogGroup } from '../retention/retained-log-group.js';
+
+/**
+ * Expiry of a versioned bucket's objects so that nothing outlives `days`: the current version expires
+ * a day early, because the noncurrent version it leaves behind is removed one day later.
+ */
+function expireWithin(days: number): s3.LifecycleRule {
+  return { expiration: Duration.days(days - 1), noncurrentVersionExpiration: Duration.days(1) };
+}
 
 export interface AuditTrailProps {
   /** How long trail files are kept (and locked): at least one audit period. */
@@ -56,13 +64,13 @@ export class AuditTrail extends Construct {
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(props.retentionDays), noncurrentVersionExpiration: Duration.days(1) }],
+      lifecycleRules: [expireWithin(props.retentionDays)],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays - 1)),
       versioned: true,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.encryptionKey,
@@ -71,10 +79,8 @@ export class AuditTrail extends Construct {
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogs,
-      // Locked versions cannot go before their retention ends; afterwards the lifecycle removes them.
-      lifecycleRules: [
-        { expiration: Duration.days(props.retentionDays + 1), noncurrentVersionExpiration: Duration.days(props.retentionDays + 1) },
-      ],
+      // Locked until the lifecycle's expiry; the version it then leaves behind goes a day later.
+      lifecycleRules: [expireWithin(props.retentionDays)],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -142,9 +148,22 @@ export class AuditTrail extends Construct {
     ];
   }
 
-  /** Lets a principal (the auditor role) read the trail files and verify their digests. */
-  grantRead(grantee: iam.IGrantable): void {
-    this.bucket.grantRead(grantee);
-    this.encryptionKey.grantDecrypt(grantee);
+  /** Lets a principal (the auditor role) list and read the trail files and digests, their versions and locks. */
+  grantRead(grantee: iam.IGrantable & IConstruct): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation', 's3:GetBucketObjectLockConfiguration'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+      resourceArns: [this.bucket.arnForObjects('*')],
+    });
+    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+      reason: 'Auditors read every file of the audit trail bucket; CloudTrail chooses the object names (date, region, digest).',
+    });
   }
 }

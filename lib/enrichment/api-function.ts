@@ -82,7 +82,10 @@ function acknowledgeApiFunctionFindings(fn: ApiFunction): void {
   Validations.of(fn.function).acknowledge(
     {
       id: 'NIST.800.53.R5-LambdaDLQ',
-      reason: 'Invoked synchronously by API Gateway: the caller gets the error; a dead-letter queue only applies to asynchronous invocations.',
+      reason:
+        'Never invoked asynchronously: API Gateway calls it synchronously (the caller gets the error) or an SQS event ' +
+        "source mapping polls it (failures stay in the queue and go to that queue's dead-letter queue). A Lambda " +
+        'dead-letter queue only catches asynchronous invocations.',
     },
     {
       id: 'NIST.800.53.R5-LambdaInsideVPC',

@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logRetentionWithin } from '../../lib/retention/log-retention.js';
 import { buildTestApp } from './test-app.js';
@@ -83,9 +84,8 @@ describe('EnrichmentStack', () => {
   });
 
   it('gives every log group an expiry no longer than the data retention (the audit trail: the audit retention), encrypted with a CMK', () => {
-    const trailLogGroup = built.enrichment.resolve(
-      (built.enrichment.auditTrail.trail.node.defaultChild as { cloudWatchLogsLogGroupArn: string }).cloudWatchLogsLogGroupArn,
-    );
+    const cfnTrail = built.enrichment.auditTrail.trail.node.defaultChild as CfnTrail;
+    const trailLogGroup = built.enrichment.resolve(cfnTrail.cloudWatchLogsLogGroupArn);
     const logGroups = Object.entries(template.findResources('AWS::Logs::LogGroup'));
     expect(logGroups.length).toBeGreaterThanOrEqual(5);
     for (const [logicalId, group] of logGroups) {

@@ -8,10 +8,23 @@
  *   sk          = VISIT#<ISO-8601 timestamp>#<visitId>      (sorts by time: newest first with ScanIndexForward=false)
  *   visitorKey  = TENANT#<tenantId>#IP#<HMAC pseudonym>     (GSI partition: access/erasure per data subject)
  *   expiresAt   = epoch seconds; DynamoDB TTL deletes the item after the retention period
+ * Tenant ids cannot contain `#` (see TENANT_ID_PATTERN), so one tenant's prefix is never another's.
  */
 export const VISITS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  visitorIndex: { name: 'byVisitor', partitionKey: 'visitorKey', sortKey: 'sk' },
+  visitorIndex: { name: 'byVisitor', partitionKey: 'visitorKey', sortKey: 'sk', projection: 'KEYS_ONLY' },
 } as const;
+
+export const VISIT_SORT_KEY_PREFIX = 'VISIT#';
+
+export const tenantPartitionKey = (tenantId: string) => `TENANT#${tenantId}`;
+
+/** `visitedAt` must be Date#toISOString() output: fixed width, so text order is time order. */
+export const visitSortKey = (visitedAt: string, visitId: string) => `${VISIT_SORT_KEY_PREFIX}${visitedAt}#${visitId}`;
+
+/** The lowest sort key at or after an instant: bounds of a time-window query. */
+export const visitSortKeyBound = (instant: Date) => `${VISIT_SORT_KEY_PREFIX}${instant.toISOString()}`;
+
+export const visitorKey = (tenantId: string, pseudonym: string) => `${tenantPartitionKey(tenantId)}#IP#${pseudonym}`;

@@ -1,0 +1,82 @@
+/**
+ * `npm start`: the API on http://127.0.0.1:3000 with the real handlers, the configured (by default the
+ * built-in) MMDB database and Amazon's DynamoDB Local, tenants from cdk.json.
+ *
+ *   PORT=3000               where to listen (127.0.0.1 only; 0 picks a free port)
+ *   MMDB_PATH=file.mmdb     another database than the configured/default one
+ *   LOCAL_STATE_DIR=.local  where the local secret, API keys and DynamoDB data are kept
+ *   --in-memory             keep no visits between runs (default: persisted under .local/dynamodb)
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
+import { startDynamoDbLocal } from './local/dynamodb-local.js';
+import { localDynamoDbClient } from './local/local-aws.js';
+import { startLocalApi } from './local/local-api.js';
+import { cdkJsonConfig } from './local/cdk-json-config.js';
+import { loadOrCreateApiKeys, loadOrCreatePseudonymSecret } from './local/local-credentials.js';
+import { createVisitsTable } from './local/visits-table.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const localDir = path.resolve(repoRoot, process.env.LOCAL_STATE_DIR || '.local');
+const TABLE_NAME = 'visits';
+
+async function main(): Promise<void> {
+  const config = cdkJsonConfig(repoRoot);
+  const mmdbPath = process.env.MMDB_PATH || (config.mmdbPath ? path.resolve(repoRoot, config.mmdbPath) : await ensureDefaultDatabase());
+  const inMemory = process.argv.includes('--in-memory');
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+
+  const dbPath = path.join(localDir, 'dynamodb');
+  if (!inMemory) mkdirSync(dbPath, { recursive: true, mode: 0o700 });
+  const dynamo = await startDynamoDbLocal(inMemory ? {} : { dbPath });
+  const stopAll: Array<() => Promise<void>> = [() => dynamo.stop()];
+  const shutdown = async (signal: string) => {
+    process.stderr.write(`\n${signal}: stopping the API and DynamoDB Local…\n`);
+    for (const stop of stopAll.reverse()) await stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const admin = localDynamoDbClient(dynamo.endpoint);
+  await createVisitsTable(admin, TABLE_NAME);
+  admin.destroy();
+
+  const apiKeys = loadOrCreateApiKeys(path.join(localDir, 'api-keys.json'), config.tenants.map((tenant) => tenant.id));
+  const api = await startLocalApi({
+    mmdbPath,
+    dynamoDbEndpoint: dynamo.endpoint,
+    tableName: TABLE_NAME,
+    apiKeys,
+    pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
+    retentionDays: config.retentionDays,
+    port,
+  });
+  stopAll.push(() => api.close());
+
+  const [first] = apiKeys;
+  const lines = [
+    '',
+    `EU IP enrichment API (local) on ${api.url}`,
+    `  database:  ${path.relative(repoRoot, mmdbPath)}`,
+    `  visits:    DynamoDB Local ${dynamo.endpoint}, table "${TABLE_NAME}" (${inMemory ? 'in memory' : `persisted in ${path.relative(repoRoot, dbPath)}`})`,
+    `  retention: ${config.retentionDays} days`,
+    '  API keys (send as the x-api-key header):',
+    ...apiKeys.map((key) => `    ${key.tenantId.padEnd(12)} ${key.apiKey}`),
+    '',
+    'Try:',
+    `  curl -s -H 'x-api-key: ${first!.apiKey}' ${api.url}/v1/health`,
+    `  curl -s -H 'x-api-key: ${first!.apiKey}' ${api.url}/v1/enrich/1.233.206.5`,
+    'Ctrl-C stops the API and DynamoDB Local.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`local server failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

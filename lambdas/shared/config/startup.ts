@@ -1,0 +1,22 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * Runs one step of a function's cold start (reading configuration, opening the database). A failure
+ * is logged once with what was being done and rethrown, so Lambda reports a failed init rather than
+ * the function answering requests half-configured.
+ */
+export function startupStep<T>(logger: Logger, step: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    logger.error(`startup failed: ${step}`, { error: error as Error });
+    throw error;
+  }
+}
+
+/** A required environment variable, or an error naming it. */
+export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new Error(`environment variable ${name} is not set`);
+  return value;
+}

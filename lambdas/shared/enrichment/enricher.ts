@@ -1,0 +1,62 @@
+import type { IpAddress } from '../ip/ip-address.js';
+import { classify, type Classification } from './classify.js';
+import type { DatabaseInfo, MmdbDatabase } from './mmdb-database.js';
+import { recordFields } from './record-fields.js';
+
+/** The one answer shape of the API, whatever kind of MMDB is loaded; unknown values are null. */
+export interface Enrichment {
+  /** The address looked up, in canonical form (IPv4-mapped IPv6 is given as IPv4). */
+  readonly ip: string;
+  /** Whether the database holds a record for the address. */
+  readonly found: boolean;
+  /** The database network containing the address (CIDR). */
+  readonly network: string | null;
+  readonly organisation: string | null;
+  readonly domain: string | null;
+  readonly asn: { readonly number: number; readonly organisation: string | null } | null;
+  readonly isp: string | null;
+  readonly connectionType: string | null;
+  readonly userType: string | null;
+  /** ISO 3166-1 alpha-2 code. */
+  readonly country: string | null;
+  readonly classification: Classification;
+  readonly database: EnrichmentSource;
+}
+
+export interface EnrichmentSource {
+  readonly type: string;
+  readonly buildDate: string;
+  /** The database's own description, where its source and licence (attribution) are stated. */
+  readonly attribution: string | null;
+}
+
+export interface Enricher {
+  readonly database: DatabaseInfo;
+  enrich(address: IpAddress): Enrichment;
+}
+
+export function createEnricher(database: MmdbDatabase): Enricher {
+  const { type, buildDate, description } = database.info;
+  const source: EnrichmentSource = { type, buildDate, attribution: description };
+  return {
+    database: database.info,
+    enrich(address) {
+      const match = database.lookup(address);
+      const fields = recordFields(match?.record ?? {});
+      return {
+        ip: address.text,
+        found: match !== undefined,
+        network: match?.network ?? null,
+        organisation: fields.organisation,
+        domain: fields.domain,
+        asn: fields.asnNumber === null ? null : { number: fields.asnNumber, organisation: fields.asnOrganisation },
+        isp: fields.isp,
+        connectionType: fields.connectionType,
+        userType: fields.userType,
+        country: fields.country,
+        classification: classify(fields),
+        database: source,
+      };
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { Reader, type Response } from 'maxmind';
+import type { IpAddress } from '../ip/ip-address.js';
+import { networkCidr } from '../ip/ip-address.js';
+import { CorruptDatabaseError, countNetworks } from './search-tree.js';
+
+/** What the API tells about the loaded database (health, and every enrichment's `database`). */
+export interface DatabaseInfo {
+  /** The file's database_type, e.g. GeoIP2-Enterprise, GeoLite2-ASN or the default database's type. */
+  readonly type: string;
+  /** Build time from the file's metadata (ISO 8601). */
+  readonly buildDate: string;
+  /** The file's English description: where the data comes from and under which licence. */
+  readonly description: string | null;
+  readonly ipVersion: 4 | 6;
+  /** Networks (search-tree records) that carry data. */
+  readonly recordCount: number;
+}
+
+export interface DatabaseMatch {
+  /** The raw record of the most specific network containing the address. */
+  readonly record: Readonly<Record<string, unknown>>;
+  /** That network, as CIDR. */
+  readonly network: string;
+}
+
+export class DatabaseOpenError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+/** Where the MMDB layer puts the database: layers are extracted under /opt. */
+export const DEFAULT_MMDB_PATH = '/opt/mmdb/database.mmdb';
+
+const METADATA_MARKER = Buffer.from('\xAB\xCD\xEFMaxMind.com', 'latin1');
+
+/**
+ * One MaxMind DB file, read and checked once (per container) and then queried from memory.
+ * Opening fails with a DatabaseOpenError naming the file and the problem, never later per request.
+ */
+export class MmdbDatabase {
+  readonly info: DatabaseInfo;
+
+  private constructor(private readonly reader: Reader<Response>, info: DatabaseInfo) {
+    this.info = info;
+  }
+
+  static open(path: string): MmdbDatabase {
+    let contents: Buffer;
+    try {
+      contents = readFileSync(path);
+    } catch (error) {
+      throw new DatabaseOpenError(`cannot read the MMDB database at ${path}: ${(error as NodeJS.ErrnoException).code ?? 'read error'}`, { cause: error });
+    }
+    return MmdbDatabase.fromBuffer(contents, path);
+  }
+
+  static fromBuffer(contents: Buffer, source: string): MmdbDatabase {
+    try {
+      const dataSectionEnd = contents.lastIndexOf(METADATA_MARKER);
+      if (dataSectionEnd < 0) throw new CorruptDatabaseError('no MaxMind DB metadata marker');
+      const reader = new Reader<Response>(contents);
+      const { metadata } = reader;
+      if (metadata.binaryFormatMajorVersion !== 2) throw new CorruptDatabaseError(`unsupported format version ${metadata.binaryFormatMajorVersion}`);
+      if (metadata.ipVersion !== 4 && metadata.ipVersion !== 6) throw new CorruptDatabaseError(`unsupported ip_version ${metadata.ipVersion}`);
+      const recordCount = countNetworks(contents, {
+        nodeCount: metadata.nodeCount,
+        recordSize: metadata.recordSize,
+        treeDepth: metadata.ipVersion === 4 ? 32 : 128,
+        searchTreeSize: metadata.searchTreeSize,
+        dataSectionEnd,
+      });
+      return new MmdbDatabase(reader, {
+        type: metadata.databaseType,
+        buildDate: metadata.buildEpoch.toISOString(),
+        description: englishDescription(metadata.description),
+        ipVersion: metadata.ipVersion,
+        recordCount,
+      });
+    } catch (error) {
+      throw new DatabaseOpenError(`${source} is not a usable MaxMind DB file: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The most specific network holding data for the address, or undefined when the database has none. */
+  lookup(address: IpAddress): DatabaseMatch | undefined {
+    if (address.version === 6 && this.info.ipVersion === 4) return undefined;
+    const [record, prefixLength] = this.reader.getWithPrefixLength(address.text);
+    if (record === null || typeof record !== 'object') return undefined;
+    return { record: record as Record<string, unknown>, network: networkCidr(address, prefixLength) };
+  }
+}
+
+/** The spec makes `description` a map of language → text; the reader's type says string. Accept both. */
+function englishDescription(description: unknown): string | null {
+  if (typeof description === 'string') return description || null;
+  if (description && typeof description === 'object') {
+    const texts = description as Record<string, unknown>;
+    const text = texts.en ?? Object.values(texts)[0];
+    return typeof text === 'string' ? text : null;
+  }
+  return null;
+}

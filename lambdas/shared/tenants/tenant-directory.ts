@@ -1,0 +1,46 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { HttpError } from '../http/http-error.js';
+import { TENANT_ID_PATTERN } from './tenant-id.js';
+
+/**
+ * Maps the API Gateway key a request was made with to the tenant (controller) it belongs to. API
+ * Gateway already refuses calls without a valid key; this refuses them again, so a misrouted or
+ * unmapped call can never reach any tenant's data.
+ */
+export class TenantDirectory {
+  private readonly byApiKeyId: ReadonlyMap<string, string>;
+
+  constructor(byApiKeyId: ReadonlyMap<string, string>) {
+    for (const tenantId of byApiKeyId.values()) {
+      if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error(`tenant id ${JSON.stringify(tenantId)} is not a valid tenant id`);
+    }
+    this.byApiKeyId = byApiKeyId;
+  }
+
+  /** Parses TENANT_API_KEYS: a JSON object { "<API Gateway apiKeyId>": "<tenantId>" }. */
+  static fromJson(json: string | undefined): TenantDirectory {
+    if (!json) throw new Error('TENANT_API_KEYS is not set');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new Error('TENANT_API_KEYS is not valid JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error('TENANT_API_KEYS must be a JSON object of API key id → tenant id');
+    }
+    const entries = Object.entries(parsed);
+    if (entries.length === 0) throw new Error('TENANT_API_KEYS maps no API key to a tenant');
+    for (const [, tenantId] of entries) if (typeof tenantId !== 'string') throw new Error('TENANT_API_KEYS values must be tenant ids');
+    return new TenantDirectory(new Map(entries as Array<[string, string]>));
+  }
+
+  /** The calling tenant's id, or a 403 in the same shape and code API Gateway uses for a bad key. */
+  tenantOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string {
+    const apiKeyId = event.requestContext?.identity?.apiKeyId;
+    if (!apiKeyId) throw new HttpError(403, 'INVALID_API_KEY', 'An API key is required: send it in the x-api-key header.');
+    const tenantId = this.byApiKeyId.get(apiKeyId);
+    if (!tenantId) throw new HttpError(403, 'INVALID_API_KEY', 'The API key is not assigned to any tenant.');
+    return tenantId;
+  }
+}

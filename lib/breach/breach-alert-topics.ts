@@ -1,0 +1,100 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { TenantConfig } from '../config/app-config.js';
+
+export interface BreachAlertTopicsProps {
+  /** The controllers: one breach-notice topic each, subscribed by its contact addresses. */
+  readonly tenants: readonly Pick<TenantConfig, 'id' | 'contactEmails'>[];
+  /** The processor's own team: suspected incidents (alarms) go here and only here. */
+  readonly operationsEmails: readonly string[];
+}
+
+/**
+ * Where alerts go, kept strictly apart: one topic per controller for confirmed breaches (Art. 33(2)),
+ * and one operations topic for the processor's own suspected incidents. All topics are encrypted with
+ * a rotating customer-managed key and refuse non-TLS requests.
+ *
+ * Tenant topics have predictable names (`<stack>-breach-notice-<tenantId>`) so the breach functions
+ * can address any configured tenant from a single environment variable however many tenants there are.
+ */
+export class BreachAlertTopics extends Construct {
+  readonly operationsTopic: sns.Topic;
+  readonly encryptionKey: kms.Key;
+  /** `<arn prefix><tenantId>` is a tenant's topic ARN. */
+  readonly tenantTopicArnPrefix: string;
+  private readonly tenantTopics = new Map<string, sns.Topic>();
+
+  constructor(scope: Construct, id: string, props: BreachAlertTopicsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const namePrefix = `${stack.stackName}-breach-notice-`;
+    this.tenantTopicArnPrefix = stack.formatArn({ service: 'sns', resource: namePrefix });
+
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: 'Encrypts the breach notice and operations alert topics',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the encrypted operations topic as a service; the topic policy below
+    // limits that to this account's alarms, and the key is usable only through a topic that lets them in.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    this.operationsTopic = this.topic('Operations', 'Processor operations - suspected incidents', props.operationsEmails);
+    this.operationsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsOfThisAccountPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.operationsTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    for (const tenant of props.tenants) {
+      const topic = this.topic(`Tenant-${tenant.id}`, 'Personal data breach notices', tenant.contactEmails, `${namePrefix}${tenant.id}`);
+      this.tenantTopics.set(tenant.id, topic);
+    }
+  }
+
+  get tenantIds(): string[] {
+    return [...this.tenantTopics.keys()];
+  }
+
+  tenantTopic(tenantId: string): sns.ITopic {
+    const topic = this.tenantTopics.get(tenantId);
+    if (!topic) throw new Error(`No breach notice topic for tenant ${tenantId}`);
+    return topic;
+  }
+
+  /** Lets a breach function publish to every tenant topic (and use their key), and to nothing else. */
+  grantPublishToTenants(role: iam.IRole): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sns:Publish'],
+      resources: [...this.tenantTopics.values()].map((topic) => topic.topicArn),
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [this.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
+    }));
+  }
+
+  private topic(id: string, displayName: string, emails: readonly string[], topicName?: string): sns.Topic {
+    const topic = new sns.Topic(this, id, { topicName, displayName, masterKey: this.encryptionKey, enforceSSL: true });
+    for (const email of emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    return topic;
+  }
+}

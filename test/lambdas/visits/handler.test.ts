@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
+import { deriveVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
+import { jsonOf, lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
+import { capturedOutput } from '../../support/captured-output.js';
+import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
+import { testDatabase } from '../../support/maxmind-test-data.js';
+
+const SECRET = 'handler-test-secret-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:pseudonym-key-AbCdEf';
+
+/**
+ * Secrets Manager has no local emulator here, so this test answers GetSecretValue with a minimal
+ * stand-in speaking the service's JSON protocol: the real SDK client in the handler talks to it over
+ * HTTP. It counts calls, to prove the secret is fetched once per container, and can fail on demand.
+ */
+class SecretsManagerStandIn {
+  calls = 0;
+  failNext = false;
+  private server!: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        this.calls++;
+        const { SecretId } = JSON.parse(body) as { SecretId: string };
+        const ok = request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && SecretId === SECRET_ARN && !this.failNext;
+        this.failNext = false;
+        response.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(
+          JSON.stringify(
+            ok ? { ARN: SECRET_ARN, Name: 'pseudonym-key', SecretString: SECRET, VersionId: 'v1' } : { __type: 'ResourceNotFoundException', message: 'no such secret' },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('lambdas/visits/handler.ts', () => {
+  let table: TestVisitsTable;
+  const secrets = new SecretsManagerStandIn();
+  let secretsEndpoint: string;
+
+  beforeAll(async () => {
+    table = await createTestVisitsTable();
+    secretsEndpoint = await secrets.start();
+  });
+  afterAll(async () => {
+    await secrets.stop();
+    await table.drop();
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  /** The deployed entry point, loaded fresh (a new container) with the environment the stack sets. */
+  async function loadHandler(overrides: Record<string, string> = {}) {
+    const env = {
+      MMDB_PATH: testDatabase('GeoIP2-Enterprise-Test'),
+      TENANT_API_KEYS: JSON.stringify(TEST_TENANT_KEYS),
+      VISITS_TABLE_NAME: table.tableName,
+      RETENTION_DAYS: '30',
+      PSEUDONYM_SECRET_ARN: SECRET_ARN,
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint,
+      ...overrides,
+    };
+    vi.resetModules();
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    return (await import('../../../lambdas/visits/handler.js')).handler;
+  }
+
+  async function invoke(handler: Awaited<ReturnType<typeof loadHandler>>, parts: EventParts) {
+    let result!: Awaited<ReturnType<typeof handler>>;
+    await capturedOutput(async () => {
+      result = await handler(proxyEvent(parts), lambdaContext('visits'));
+    });
+    return jsonOf(result);
+  }
+
+  it('records and lists through DynamoDB with the secret from Secrets Manager, fetched once per container', async () => {
+    const handler = await loadHandler();
+    const callsBefore = secrets.calls;
+    const visit = { method: 'POST', resource: '/v1/visits', body: { siteId: 'handler.example', pageUrl: 'https://handler.example/', visitorIp: '81.2.69.161' } };
+    const first = await invoke(handler, visit);
+    const second = await invoke(handler, visit);
+    const listed = await invoke(handler, { method: 'GET', resource: '/v1/visits', query: { siteId: 'handler.example' } });
+    expect([first.status, second.status, listed.status]).toEqual([201, 201, 200]);
+    expect(listed.body.visits).toHaveLength(2);
+    expect(secrets.calls - callsBefore).toBe(1);
+
+    const pseudonym = deriveVisitKeys(SECRET).pseudonymise('tenant-a', parseIpAddress('81.2.69.161')!);
+    const item = (await table.items()).find((i) => i.visitId === first.body.visit.visitId);
+    expect(item?.visitorKey).toBe(`TENANT#tenant-a#IP#${pseudonym}`);
+  });
+
+  it('answers 500 without writing when the secret cannot be read, and tries again on the next request', async () => {
+    const handler = await loadHandler();
+    const before = await table.items();
+    secrets.failNext = true;
+    const visit = { method: 'POST', resource: '/v1/visits', body: { siteId: 'retry.example', pageUrl: 'https://retry.example/', visitorIp: '81.2.69.161' } };
+    expect(await invoke(handler, visit)).toMatchObject({ status: 500, body: { error: { code: 'INTERNAL_ERROR' } } });
+    expect(await table.items()).toEqual(before);
+    expect(await invoke(handler, visit)).toMatchObject({ status: 201 });
+  });
+
+  it.each([
+    ['no table name', { VISITS_TABLE_NAME: '' }, 'read the configuration', /VISITS_TABLE_NAME is not set/],
+    ['a retention outside 1–3650 days', { RETENTION_DAYS: '0' }, 'read the configuration', /RETENTION_DAYS must be/],
+    ['no secret', { PSEUDONYM_SECRET_ARN: '' }, 'read the configuration', /PSEUDONYM_SECRET_ARN is not set/],
+    ['a missing database', { MMDB_PATH: '/nonexistent/db.mmdb' }, 'open the MMDB database', /ENOENT/],
+    ['no tenants', { TENANT_API_KEYS: '{}' }, 'read TENANT_API_KEYS', /maps no API key/],
+  ])('fails its cold start with one clear log line for %s', async (_, overrides, step, reason) => {
+    let failure: unknown;
+    const output = await capturedOutput(async () => {
+      failure = await loadHandler(overrides).catch((error: unknown) => error);
+    });
+    expect((failure as Error).message).toMatch(reason);
+    const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: `startup failed: ${step}` }));
+  });
+});

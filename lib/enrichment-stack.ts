@@ -119,9 +119,9 @@ export class EnrichmentStack extends Stack {
     });
 
     this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/enrich', this.enrichFunction.function);
+    this.api.addTenantRoute('POST', '/v1/enrich', this.enrichFunction.function, 'BatchRequest');
     this.api.addTenantRoute('GET', '/v1/health', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function);
+    this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function, 'RecordVisitRequest');
     this.api.addTenantRoute('GET', '/v1/visits', this.visitsFunction.function);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });

@@ -1,4 +1,4 @@
-import { scrubIpAddresses } from './scrub-ips.js';
+import { redactIps } from '../shared/logging/redact.js';
 import type { StoredRecord } from './breach-record.js';
 
 export interface BreachNotice {
@@ -68,7 +68,7 @@ export function renderBreachNotice({ record, sha256 }: StoredRecord, tenantId: s
     'Please quote the breach record id in any reply. Information not yet available will follow as an',
     'update that refers to this record (Art. 33(4)).',
   ];
-  return { subject, body: scrubIpAddresses(lines.join('\n')) };
+  return { subject, body: redactIps(lines.join('\n')) };
 }
 
 function indent(text: string, spaces = 2): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { scrubIpAddresses } from './scrub-ips.js';
+import { redactIps } from '../shared/logging/redact.js';
 import { recordIdFor } from './register-layout.js';
 import type { BreachReport } from './report-schema.js';
 
@@ -73,7 +73,7 @@ function scrubIps<T>(report: T): { value: T; redactedFields: string[] } {
   const redactedFields: string[] = [];
   const walk = (value: unknown, path: string): unknown => {
     if (typeof value === 'string') {
-      const redacted = scrubIpAddresses(value);
+      const redacted = redactIps(value);
       if (redacted !== value) redactedFields.push(path);
       return redacted;
     }

@@ -1,3 +1,4 @@
+import { TENANT_ID_PATTERN } from '../../lambdas/shared/tenants/tenant-id.js';
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
 import type { AppConfig, TenantConfig } from './app-config.js';
 
@@ -14,7 +15,6 @@ export class ConfigError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::\d{12}:[\w+=,.@/*-]+$/;
 const GUARDRAIL_TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|\d{12})$/;
@@ -162,7 +162,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
     const t = raw as Record<string, unknown>;
     const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota']);
     for (const key of Object.keys(t)) if (!known.has(key)) problems.push(`${where}.${key}: unknown setting`);
-    if (typeof t.id !== 'string' || !TENANT_ID.test(t.id)) {
+    if (typeof t.id !== 'string' || !TENANT_ID_PATTERN.test(t.id)) {
       problems.push(`${where}.id: must be 1–32 lower-case letters, digits or dashes, got ${JSON.stringify(t.id)}`);
     } else if (seen.has(t.id)) {
       problems.push(`${where}.id: duplicate tenant id ${t.id}`);

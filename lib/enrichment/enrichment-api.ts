@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { TenantConfig } from '../config/app-config.js';
 import { RetainedLogGroup } from '../retention/retained-log-group.js';
 import { addJsonGatewayErrors } from './gateway-errors.js';
+import { requestModel, type RequestSchemaName } from './request-models.js';
 
 export const STAGE_NAME = 'live';
 
@@ -70,13 +71,18 @@ export class EnrichmentApi extends Construct {
     for (const tenant of props.tenants) this.addTenant(tenant);
   }
 
-  /** Adds a route that requires a tenant API key. */
-  addTenantRoute(method: string, routePath: string, fn: lambda.IFunction, options: apigw.MethodOptions = {}): apigw.Method {
+  /**
+   * Adds a route that requires a tenant API key. Path parameters are required at the gateway; a body
+   * schema from the OpenAPI document becomes the method's request model.
+   */
+  addTenantRoute(method: string, routePath: string, fn: lambda.IFunction, bodySchema?: RequestSchemaName): apigw.Method {
     const resource = this.api.root.resourceForPath(routePath);
+    const pathParameters = [...routePath.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]);
     const added = resource.addMethod(method, new apigw.LambdaIntegration(fn, { proxy: true }), {
       apiKeyRequired: true,
       requestValidator: this.requestValidator,
-      ...options,
+      requestParameters: Object.fromEntries(pathParameters),
+      requestModels: bodySchema ? { 'application/json': requestModel(this.api, bodySchema) } : undefined,
     });
     const reason =
       'Tenants are controllers\' servers, authenticated by an API key bound to their own usage plan; the function maps ' +

@@ -5,9 +5,10 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
  * and stable codes the functions use, so a client handles one format. `messageString` is already a
  * quoted JSON string; no template echoes the request path, which can carry an IP.
  */
-const GATEWAY_ERRORS: ReadonlyArray<[apigw.ResponseType, string]> = [
+const GATEWAY_ERRORS: ReadonlyArray<[apigw.ResponseType, string, string?]> = [
   [apigw.ResponseType.INVALID_API_KEY, 'INVALID_API_KEY'],
-  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 'NOT_FOUND'],
+  // API Gateway answers an unknown route as a missing IAM signature (403); say what it is.
+  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 'NOT_FOUND', '404'],
   [apigw.ResponseType.ACCESS_DENIED, 'ACCESS_DENIED'],
   [apigw.ResponseType.THROTTLED, 'THROTTLED'],
   [apigw.ResponseType.QUOTA_EXCEEDED, 'QUOTA_EXCEEDED'],
@@ -21,11 +22,15 @@ const GATEWAY_ERRORS: ReadonlyArray<[apigw.ResponseType, string]> = [
 ];
 
 export function addJsonGatewayErrors(api: apigw.RestApi): void {
-  for (const [type, code] of GATEWAY_ERRORS) {
+  for (const [type, code, statusCode] of GATEWAY_ERRORS) {
+    // The validator's own text is not JSON-escaped and may quote the rejected body back.
     const message =
-      type === apigw.ResponseType.BAD_REQUEST_BODY ? '$context.error.validationErrorString' : '$context.error.messageString';
+      type === apigw.ResponseType.BAD_REQUEST_BODY
+        ? '"The request body does not match the schema in the OpenAPI document."'
+        : '$context.error.messageString';
     api.addGatewayResponse(`Error${code}${type.responseType}`, {
       type,
+      statusCode,
       responseHeaders: { 'Content-Type': "'application/json'", 'Cache-Control': "'no-store'" },
       templates: { 'application/json': `{"error":{"code":"${code}","message":${message}}}` },
     });

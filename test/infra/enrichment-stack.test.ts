@@ -101,6 +101,32 @@ describe('EnrichmentStack', () => {
     });
   });
 
+  it('validates bodies at the gateway with the OpenAPI request schemas, and requires path parameters', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'BatchRequest',
+      Schema: Match.objectLike({ $schema: 'http://json-schema.org/draft-04/schema#', required: ['ips'], additionalProperties: false }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Model', { Name: 'RecordVisitRequest', Schema: Match.objectLike({ required: ['siteId', 'pageUrl'] }) });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      RequestModels: { 'application/json': Match.anyValue() },
+      RequestValidatorId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      RequestParameters: { 'method.request.path.ip': true },
+    });
+  });
+
+  it('answers an unknown route with 404 NOT_FOUND, not a 403', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+      StatusCode: '404',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"NOT_FOUND"') },
+    });
+  });
+
   it('answers gateway-level errors in the JSON error shape', () => {
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'INVALID_API_KEY',

@@ -1,10 +1,12 @@
-import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 
 const REDACTED_IP = '[redacted-ip]';
 const REDACTED = '[redacted]';
 
-const IPV6_CANDIDATE = /(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4})(?:%[\w.]+)?/g;
-const IPV4_CANDIDATE = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d])/g;
+/** A maximal run of hex digits, dots (an embedded IPv4) and at least two colons, with an optional zone. */
+const IPV6_RUN = /[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){2,}(?:%[\w.]+)?/g;
+/** Four dot-separated numbers; leading zeros count too (`010.0.0.1`), whatever a parser makes of them. */
+const DOTTED_QUAD = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d)/g;
 
 /** Field names whose values carry a client address whatever they look like (headers, API Gateway identity). */
 const IP_BEARING_KEYS = new Set([
@@ -13,11 +15,24 @@ const IP_BEARING_KEYS = new Set([
   'x-cluster-client-ip', 'fastly-client-ip', 'body', 'multivalueheaders',
 ]);
 
-/** Replaces every IPv4/IPv6 address inside free text; other text is untouched. */
+/**
+ * Replaces every IPv4/IPv6 address inside free text; other text is untouched. Whole colon runs are
+ * checked first, so every IPv6 spelling (eight-colon forms, IPv4-mapped, zone ids) goes in one piece.
+ */
 export function redactIps(text: string): string {
-  return text
-    .replace(IPV6_CANDIDATE, (m) => (isIPv6(m.split('%')[0]!) ? REDACTED_IP : m))
-    .replace(IPV4_CANDIDATE, (m) => (isIPv4(m) ? REDACTED_IP : m));
+  return text.replace(IPV6_RUN, redactIpv6Run).replace(DOTTED_QUAD, (quad) => (isDottedQuadAddress(quad) ? REDACTED_IP : quad));
+}
+
+function redactIpv6Run(run: string): string {
+  // A sentence may end an address with a colon or full stop ("from 2001:db8::1. Then…"): try without it too.
+  for (const candidate of [run, run.replace(/(?<!:)[:.]$/, '')]) {
+    if (isIPv6(candidate.split('%')[0]!)) return `${REDACTED_IP}${run.slice(candidate.length)}`;
+  }
+  return run;
+}
+
+function isDottedQuadAddress(quad: string): boolean {
+  return quad.split('.').every((octet) => Number(octet) <= 255);
 }
 
 /**

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The GDPR Art. 30 register of this deployment: `npm run register -- [--out <dir>] [--format json|md]`.
+// Composes the app exactly as `cdk synth` does (cdk.json context plus -c overrides), synthesizes it and
+// writes register.json and register.md, derived from the configuration and the templates.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
+import { composeApp } from '../lib/app.js';
+import { ConfigError, loadConfig } from '../lib/config/load-config.js';
+import { registerDocumentsOfApp } from '../lib/register/register-documents.js';
+
+const USAGE = `Usage: npm run register -- [--out <dir>] [--format json|md] [--processor-name <name>] [-c key=value ...]
+
+  --out <dir>              write register.json and register.md there (default .local/register)
+  --format json|md         print one document to stdout instead of writing files
+  --processor-name <name>  the processor's legal name, for Art. 30(2)(a)
+  -c, --context key=value  override a cdk.json context value, as with cdk synth`;
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+
+class UsageError extends Error {}
+
+try {
+  const values = parseOptions();
+
+  const app = new App({ context: { ...cdkJsonContext(), ...contextOverrides(values.context) } });
+  const config = loadConfig(app.node);
+  composeApp(app, config, config.mmdbPath ?? (await ensureDefaultDatabase()));
+  const documents = registerDocumentsOfApp(app, config, { processorName: values['processor-name'], generatedAt: new Date() });
+
+  if (values.format !== undefined) {
+    process.stdout.write(documents[`register.${values.format}`]);
+  } else {
+    await mkdir(values.out, { recursive: true });
+    for (const file of ['register.json', 'register.md'] as const) {
+      await writeFile(path.join(values.out, file), documents[file]);
+      console.error(`wrote ${path.join(values.out, file)}`);
+    }
+  }
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exitCode = 1;
+  } else if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}
+
+function parseOptions() {
+  const values = parseStrict();
+  const { format } = values;
+  if (format !== undefined && format !== 'json' && format !== 'md') throw new UsageError('--format must be json or md');
+  return { ...values, format: format as 'json' | 'md' | undefined };
+}
+
+function parseStrict() {
+  try {
+    return parseArgs({
+      options: {
+        out: { type: 'string', default: path.join(REPO_ROOT, '.local/register') },
+        format: { type: 'string' },
+        'processor-name': { type: 'string' },
+        context: { type: 'string', short: 'c', multiple: true, default: [] },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function cdkJsonContext(): Record<string, unknown> {
+  const files = ['cdk.json', 'cdk.context.json'].map((file) => path.join(REPO_ROOT, file)).filter((file) => existsSync(file));
+  return Object.assign({}, ...files.map((file) => {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
+    return file.endsWith('cdk.json') ? (json.context ?? {}) : json;
+  }));
+}
+
+function contextOverrides(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`-c expects key=value, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}

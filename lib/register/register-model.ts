@@ -1,0 +1,105 @@
+import type { RetentionBasis } from '../retention/retention-limits.js';
+import type { ResourceRef } from '../retention/stack-templates.js';
+
+/** The record of processing activities (GDPR Art. 30(2)) as data: register.json; register.md renders it. */
+export interface Register {
+  readonly schema: 'eu-ip-enrichment/art30-register/v1';
+  /** Absent in published copies, so that an unchanged register gives an unchanged document. */
+  readonly generatedAt?: string;
+  readonly generatedFrom: {
+    readonly toolVersion: string;
+    readonly stacks: ReadonlyArray<{ readonly name: string; readonly region: string | undefined; readonly resourceCount: number }>;
+    readonly configuration: Readonly<Record<string, unknown>>;
+  };
+  /** Art. 30(2)(a). */
+  readonly processor: { readonly name: string; readonly contacts: readonly string[] };
+  readonly controllers: ReadonlyArray<{ readonly tenantId: string; readonly name: string; readonly contacts: readonly string[] }>;
+  /** Art. 30(2)(b). */
+  readonly processing: {
+    readonly purposes: readonly string[];
+    readonly dataSubjects: ReadonlyArray<{ readonly category: string; readonly description: string }>;
+    readonly personalData: readonly PersonalDataCategory[];
+    readonly operations: readonly ProcessingOperation[];
+  };
+  /** Art. 30(2)(c). */
+  readonly transfers: {
+    readonly thirdCountryTransfers: 'none';
+    readonly regions: readonly string[];
+    readonly safeguards: readonly string[];
+  };
+  /** Art. 30(2)(d) with Art. 32(1). */
+  readonly securityMeasures: readonly SecurityMeasure[];
+  readonly organisationalMeasures: readonly string[];
+  readonly recipients: ReadonlyArray<{ readonly recipient: string; readonly receives: string }>;
+  readonly subProcessors: ReadonlyArray<{
+    readonly name: string;
+    readonly role: string;
+    readonly services: ReadonlyArray<{ readonly service: string; readonly regions: readonly string[]; readonly resourceTypes: readonly string[] }>;
+  }>;
+  /** Art. 30(1)(f): the time limits for erasure, store by store. */
+  readonly retention: readonly StoreEntry[];
+}
+
+export interface RegisterResource {
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly path: string | undefined;
+}
+
+export interface PersonalDataCategory {
+  readonly category: string;
+  readonly description: string;
+  /** Where it rests, if anywhere (attribute names in the visits table, or a store). */
+  readonly storedAs: readonly string[];
+}
+
+export interface ProcessingOperation {
+  readonly function: RegisterResource;
+  readonly description: string;
+  readonly routes: readonly string[];
+  /** What the function's role may do, on which resources of the templates. */
+  readonly access: ReadonlyArray<{ readonly actions: readonly string[]; readonly resources: readonly RegisterResource[] }>;
+}
+
+export type SecurityMeasureId =
+  | 'customer-managed-keys-with-rotation'
+  | 'encryption-at-rest-customer-managed-key'
+  | 'tls-only-resource-policies'
+  | 'https-only-regional-api'
+  | 'object-lock'
+  | 'block-public-access'
+  | 'web-application-firewall'
+  | 'api-keys-and-usage-plans'
+  | 'scoped-function-permissions'
+  | 'audit-trail'
+  | 'access-logs-without-client-ip'
+  | 'point-in-time-recovery'
+  | 'deletion-protection'
+  | 'pseudonymisation'
+  | 'retention-enforced'
+  | 'region-deny-guardrail';
+
+export interface SecurityMeasure {
+  readonly id: SecurityMeasureId;
+  /** Which Art. 32(1) point it serves: (a) pseudonymisation/encryption, (b) CIA and resilience, (c) restore, (d) testing. */
+  readonly article32: ReadonlyArray<'a' | 'b' | 'c' | 'd'>;
+  readonly title: string;
+  readonly description: string;
+  /** The deployed resources that implement it. */
+  readonly evidence: readonly RegisterResource[];
+}
+
+export interface StoreEntry {
+  readonly resource: RegisterResource;
+  readonly store: string;
+  readonly basis: RetentionBasis;
+  readonly basisReason: string;
+  readonly limitDays: number;
+  readonly retention: string;
+  readonly withinLimit: boolean;
+}
+
+export function registerResource(ref: ResourceRef): RegisterResource {
+  return { stack: ref.stackName, logicalId: ref.logicalId, type: ref.type, path: ref.constructPath };
+}

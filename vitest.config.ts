@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
     globalSetup: ['test/support/dynamodb-global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 120_000,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CDK app: `npx cdk synth` / `npx cdk deploy`. Configuration comes from cdk.json context and -c overrides.
 import { App } from 'aws-cdk-lib';
-import { composeApp } from '../lib/app.js';
+import { composeAppPublishingRegister } from '../lib/app.js';
 import { ConfigError, loadConfig } from '../lib/config/load-config.js';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 
@@ -9,7 +9,7 @@ const app = new App();
 try {
   const config = loadConfig(app.node);
   const databasePath = config.mmdbPath ?? (await ensureDefaultDatabase());
-  composeApp(app, config, databasePath);
+  composeAppPublishingRegister(app, config, databasePath);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

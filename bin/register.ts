@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
-import { composeApp } from '../lib/app.js';
+import { composeRegisterDraft } from '../lib/app.js';
 import { ConfigError, loadConfig } from '../lib/config/load-config.js';
 import { registerDocumentsOfApp } from '../lib/register/register-documents.js';
 
@@ -28,8 +28,8 @@ try {
 
   const app = new App({ context: { ...cdkJsonContext(), ...contextOverrides(values.context) } });
   const config = loadConfig(app.node);
-  composeApp(app, config, config.mmdbPath ?? (await ensureDefaultDatabase()));
-  const documents = registerDocumentsOfApp(app, config, { processorName: values['processor-name'], generatedAt: new Date() });
+  composeRegisterDraft(app, config, config.mmdbPath ?? (await ensureDefaultDatabase()));
+  const documents = registerDocumentsOfApp(app, config, { processorName: values['processor-name'] ?? config.processorName, generatedAt: new Date() });
 
   if (values.format !== undefined) {
     process.stdout.write(documents[`register.${values.format}`]);

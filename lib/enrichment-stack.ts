@@ -11,11 +11,15 @@ import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
 import { ApiFirewall } from './security/api-firewall.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
+import type { RegisterDocuments } from './register/register-documents.js';
+import { RegisterPublication } from './register/register-publication.js';
 
 export interface EnrichmentStackProps extends StackProps {
   readonly config: AppConfig;
   /** The MMDB file the layer ships (the default database or config.mmdbPath). */
   readonly databasePath: string;
+  /** The Art. 30 register to publish into the audit trail bucket; absent: not published. */
+  readonly registerDocuments?: RegisterDocuments;
 }
 
 const handlerEntry = (name: string) => fileURLToPath(new URL(`../lambdas/${name}/handler.ts`, import.meta.url));
@@ -105,6 +109,16 @@ export class EnrichmentStack extends Stack {
         ? new AuditorAccess(this, 'Auditors', { principals: config.auditorPrincipals, register: this.breachRegister })
         : undefined;
     if (this.auditors) this.auditTrail.grantRead(this.auditors.role);
+    if (props.registerDocuments) {
+      new RegisterPublication(this, 'Register', {
+        bucket: this.auditTrail.bucket,
+        bucketKey: this.auditTrail.encryptionKey,
+        keyPrefix: 'register/',
+        documents: props.registerDocuments,
+        retentionDays: config.retentionDays,
+        logEncryptionKey: logKey,
+      });
+    }
 
     new OperationalAlarms(this, 'OperationalAlarms', {
       alertTopics: this.alertTopics,

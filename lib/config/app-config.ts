@@ -18,6 +18,8 @@ export interface TenantConfig {
 
 /** The whole deployment's configuration, validated once at the edge (see load-config.ts). */
 export interface AppConfig {
+  /** The processor's legal name, for the Art. 30 register. */
+  readonly processorName: string | undefined;
   /** Target account; undefined leaves it to the CLI's credentials at deploy time. */
   readonly account: string | undefined;
   /** Always eu-central-1: the processor agreement's processing location. */

@@ -67,6 +67,11 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   const guardrailTargets = stringsMatching(read('guardrailTargets') ?? [], GUARDRAIL_TARGET, 'guardrailTargets', 'an Organizations root, OU or account id', problems);
   const allowedRegions = allowedRegionsFrom(read('allowedRegions') ?? [...EU_REGIONS], problems);
 
+  const processorName = read('processorName');
+  if (processorName !== undefined && processorName !== null && (typeof processorName !== 'string' || processorName.trim() === '')) {
+    problems.push('processorName: must be the processor\'s legal name, or absent');
+  }
+
   const breakGlass = read('breakGlassRoleArnPattern');
   if (breakGlass !== undefined && breakGlass !== null && !(typeof breakGlass === 'string' && ROLE_ARN_PATTERN.test(breakGlass))) {
     problems.push(`breakGlassRoleArnPattern: must be an IAM role ARN pattern such as arn:aws:iam::*:role/BreakGlass, got ${JSON.stringify(breakGlass)}`);
@@ -74,6 +79,7 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    processorName: typeof processorName === 'string' ? processorName : undefined,
     account: account as string | undefined,
     region: DEPLOYMENT_REGION,
     retentionDays,

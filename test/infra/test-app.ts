@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { composeApp } from '../../lib/app.js';
+import { composeApp, composeAppPublishingRegister } from '../../lib/app.js';
 import { loadConfig } from '../../lib/config/load-config.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,10 +24,14 @@ export const TEST_CONTEXT = {
 /** cdk.json's context: feature flags and defaults, as `cdk synth` applies them. */
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 
-/** The real app, composed exactly as bin/app.ts does, on a small MaxMind test database (fast to bundle). */
-export function buildTestApp(overrides: Record<string, unknown> = {}) {
+/**
+ * The real app on a small MaxMind test database (fast to bundle). Without `publishRegister` the Art. 30
+ * register upload is left out (it takes a second synthesis); with it, the app is composed exactly as bin/app.ts does.
+ */
+export function buildTestApp(overrides: Record<string, unknown> = {}, { publishRegister = false } = {}) {
   const context = { ...CDK_JSON_CONTEXT, ...TEST_CONTEXT, ...overrides };
   const app = new App({ context });
   const config = loadConfig(app.node, {});
-  return { config, ...composeApp(app, config, TEST_DATABASE) };
+  const compose = publishRegister ? composeAppPublishingRegister : composeApp;
+  return { config, ...compose(app, config, TEST_DATABASE) };
 }

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,7 +11,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tenantPartitionKey, visitSortKey } from '../../lambdas/shared/visits/table-schema.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
 import { VISIT_ATTRIBUTES } from '../../lib/register/processing-description.js';
-import { buildRegister } from '../../lib/register/build-register.js';
 import type { Register, RegisterResource, SecurityMeasureId } from '../../lib/register/register-model.js';
 import { registerDocuments } from '../../lib/register/register-documents.js';
 import { RegisterPublication } from '../../lib/register/register-publication.js';
@@ -211,29 +209,38 @@ describe('the register and what the visits repository really stores', () => {
 });
 
 describe('RegisterPublication', () => {
-  it('uploads register.json and register.md to the audit bucket, never pruning, logging with the data retention', () => {
+  it('puts register.json and register.md under the prefix with a SHA-256 checksum, may do nothing else, and logs with the data retention', () => {
     const app = new App();
     const stack = new Stack(app, 'PublicationThrowaway', { env: { account: '123456789012', region: 'eu-central-1' } });
-    const bucket = new s3.Bucket(stack, 'AuditBucket', { lifecycleRules: [{ expiration: Duration.days(30) }] });
+    const bucketKey = new kms.Key(stack, 'BucketKey');
+    const bucket = new s3.Bucket(stack, 'AuditBucket', { encryptionKey: bucketKey, lifecycleRules: [{ expiration: Duration.days(30) }] });
     const documents = { 'register.json': '{"schema":"test"}\n', 'register.md': '# Register\n' };
-    new RegisterPublication(stack, 'Register', { bucket, keyPrefix: 'register/', documents, retentionDays: 30, logEncryptionKey: new kms.Key(stack, 'LogKey') });
+    const publication = new RegisterPublication(stack, 'Register', {
+      bucket, bucketKey, keyPrefix: 'register/', documents, retentionDays: 30, logEncryptionKey: new kms.Key(stack, 'LogKey'),
+    });
     const [template] = synthesizeStackTemplates(app);
 
-    const deployment = Object.values(template!.template.Resources!).find((r) => r.Type === 'Custom::CDKBucketDeployment')!;
-    expect(deployment.Properties).toMatchObject({ DestinationBucketKeyPrefix: 'register/', Prune: false, RetainOnDelete: true });
-    const assets = (deployment.Properties!.SourceObjectKeys as string[]).map((key) => path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`));
-    const uploaded = Object.fromEntries(assets.map((dir) => {
-      const [file] = ['register.json', 'register.md'].filter((name) => { try { readFileSync(path.join(dir, name)); return true; } catch { return false; } });
-      return [file!, readFileSync(path.join(dir, file!), 'utf8')];
-    }));
-    expect(uploaded).toEqual(documents);
-    expect(findRetentionViolations([template!], { retentionDays: 30, auditLogRetentionDays: 400, breachRecordRetentionYears: 5 }).map((v) => v.message)).toEqual([]);
-  });
+    const uploads = Object.values(template!.template.Resources!).filter((r) => r.Type === 'Custom::AWS');
+    const calls = uploads.map((upload) => sdkCallOf(upload.Properties!.Create));
+    expect(calls.map((call) => [call.parameters.Key, call.parameters.Body, call.parameters.ChecksumAlgorithm]).sort()).toEqual([
+      ['register/register.json', documents['register.json'], 'SHA256'],
+      ['register/register.md', documents['register.md'], 'SHA256'],
+    ]);
+    expect(uploads.every((upload) => upload.Properties!.Delete === undefined)).toBe(true);
 
-  it('fails to build a register for a stack outside the EU', () => {
-    const app = new App();
-    new kms.Key(new Stack(app, 'London', { env: { region: 'eu-west-2' } }), 'Key', { enableKeyRotation: true });
-    expect(() => buildRegister({ config: built.config, stacks: synthesizeStackTemplates(app) })).toThrow(/London deploys to eu-west-2, not an EU region/);
+    const rolePolicy = Object.values(template!.template.Resources!).find(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles).includes(stack.getLogicalId(publication.role.node.defaultChild as never)),
+    )!;
+    const statements = (rolePolicy.Properties!.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement;
+    const s3Actions = statements
+      .flatMap((statement) => [statement.Action].flat())
+      .filter((action) => action.startsWith('s3:'));
+    expect(s3Actions).toEqual(['s3:PutObject']);
+    const putResources = JSON.stringify(
+      statements.find((statement) => statement.Action === 's3:PutObject')!.Resource,
+    );
+    expect(putResources).toContain('/register/*');
+    expect(findRetentionViolations([template!], { retentionDays: 30, auditLogRetentionDays: 400, breachRecordRetentionYears: 5 }).map((v) => v.message)).toEqual([]);
   });
 });
 
@@ -258,3 +265,9 @@ describe('bin/register.ts', () => {
     }
   }, 60_000);
 });
+
+/** The SDK call of a Custom::AWS resource: its JSON with deploy-time tokens (bucket name) as TOKEN. */
+function sdkCallOf(create: unknown): { parameters: Record<string, string> } {
+  const parts = (create as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
+}

@@ -1,6 +1,8 @@
 /**
  * `npm start`: the API on http://127.0.0.1:3000 with the real handlers, the configured (by default the
- * built-in) MMDB database and Amazon's DynamoDB Local, tenants from cdk.json.
+ * built-in) MMDB database and Amazon's DynamoDB Local, tenants from cdk.json. Data-subject requests
+ * are published to local SNS topics (fauxqs, in memory) and printed here, labelled, in place of the
+ * e-mail a controller receives in AWS.
  *
  *   PORT=3000               where to listen (127.0.0.1 only; 0 picks a free port)
  *   MMDB_PATH=file.mmdb     another database than the configured/default one
@@ -11,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
+import type { ControllerNotice } from './local/controller-inbox.js';
 import { startDynamoDbLocal } from './local/dynamodb-local.js';
 import { localDynamoDbClient } from './local/local-aws.js';
 import { startLocalApi } from './local/local-api.js';
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
     retentionDays: config.retentionDays,
     port,
+    onControllerNotice: printControllerNotice,
   });
   stopAll.push(() => api.close());
 
@@ -70,10 +74,29 @@ async function main(): Promise<void> {
     'Try:',
     `  curl -s -H 'x-api-key: ${first!.apiKey}' ${api.url}/v1/health`,
     `  curl -s -H 'x-api-key: ${first!.apiKey}' ${api.url}/v1/enrich/1.233.206.5`,
+    `  curl -s -H 'x-api-key: ${first!.apiKey}' -H 'content-type: application/json' -d '{"ip":"1.233.206.5"}' ${api.url}/v1/visitor-data/search`,
+    `  curl -s -H 'content-type: application/json' -d '{"tenantId":"${first!.tenantId}","type":"access","message":"Which visits of mine do you hold?","contact":{"email":"jane@example.org"}}' ${api.url}/v1/data-subject-requests`,
+    'Data-subject requests are printed here as the controller would receive them (local SNS, nothing kept on disk).',
     'Ctrl-C stops the API and DynamoDB Local.',
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+function printControllerNotice(notice: ControllerNotice): void {
+  const rule = '='.repeat(80);
+  process.stdout.write(
+    [
+      '',
+      rule,
+      `[local SNS] data-subject request published to tenant "${notice.tenantId}"'s notice topic ${notice.topicArn}`,
+      '(in AWS this is e-mailed to the controller contacts subscribed to that topic)',
+      rule,
+      notice.message,
+      rule,
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {

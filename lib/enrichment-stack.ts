@@ -30,6 +30,8 @@ export class EnrichmentStack extends Stack {
   readonly visits: VisitsTable;
   readonly enrichFunction: ApiFunction;
   readonly visitsFunction: ApiFunction;
+  readonly visitorDataFunction: ApiFunction;
+  readonly dataSubjectRequestsFunction: ApiFunction;
   readonly database: MmdbLayer;
   readonly auditTrail: AuditTrail;
   readonly breachRegister: BreachRegister;
@@ -55,7 +57,12 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
     });
+    this.alertTopics = new BreachAlertTopics(this, 'AlertTopics', {
+      tenants: config.tenants,
+      operationsEmails: config.operationsEmails,
+    });
     const tenantApiKeys = this.api.tenantsByApiKeyId();
+    const databaseEnvironment = { MMDB_PATH: MMDB_LAYER_PATH, MMDB_NETWORK_COUNT: String(this.database.networkCount) };
 
     this.enrichFunction = new ApiFunction(this, 'Enrich', {
       entry: handlerEntry('enrich'),
@@ -63,7 +70,7 @@ export class EnrichmentStack extends Stack {
       layers: [this.database.layer],
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
-      environment: { MMDB_PATH: MMDB_LAYER_PATH, TENANT_API_KEYS: tenantApiKeys },
+      environment: { ...databaseEnvironment, TENANT_API_KEYS: tenantApiKeys },
     });
     this.visitsFunction = new ApiFunction(this, 'Visits', {
       entry: handlerEntry('visits'),
@@ -72,7 +79,7 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
-        MMDB_PATH: MMDB_LAYER_PATH,
+        ...databaseEnvironment,
         TENANT_API_KEYS: tenantApiKeys,
         VISITS_TABLE_NAME: this.visits.table.tableName,
         RETENTION_DAYS: String(config.retentionDays),
@@ -82,13 +89,40 @@ export class EnrichmentStack extends Stack {
     this.visits.grantItemAccess(this.visitsFunction.role, 'dynamodb:PutItem', 'dynamodb:Query');
     pseudonymKey.secret.grantRead(this.visitsFunction.function);
 
+    this.visitorDataFunction = new ApiFunction(this, 'VisitorData', {
+      entry: handlerEntry('visitor-data'),
+      description: "Finds and erases a data subject's visits for the controller (access and erasure requests)",
+      memorySize: 256,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        TENANT_API_KEYS: tenantApiKeys,
+        VISITS_TABLE_NAME: this.visits.table.tableName,
+        PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
+      },
+    });
+    this.visits.grantVisitorIndexQuery(this.visitorDataFunction.role);
+    this.visits.grantItemAccess(this.visitorDataFunction.role, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem');
+    pseudonymKey.secret.grantRead(this.visitorDataFunction.function);
+
+    this.dataSubjectRequestsFunction = new ApiFunction(this, 'DataSubjectRequests', {
+      entry: handlerEntry('data-subject-requests'),
+      description: "Forwards data subjects' requests to the controller's topic (stores nothing)",
+      memorySize: 256,
+      reservedConcurrentExecutions: 5,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        TENANT_TOPIC_ARNS: this.toJsonString(
+          Object.fromEntries(this.alertTopics.tenantIds.map((id) => [id, this.alertTopics.tenantTopic(id).topicArn])),
+        ),
+      },
+    });
+    this.alertTopics.grantPublishToTenants(this.dataSubjectRequestsFunction.role);
+
     this.breachRegister = new BreachRegister(this, 'BreachRegister', {
       retentionYears: config.breachRecordRetentionYears,
       accessLogRetentionDays: config.auditLogRetentionDays,
-    });
-    this.alertTopics = new BreachAlertTopics(this, 'AlertTopics', {
-      tenants: config.tenants,
-      operationsEmails: config.operationsEmails,
     });
     this.breachReporting = new BreachReporting(this, 'BreachReporting', {
       parent: this.api.api.root.resourceForPath('/v1/operator'),
@@ -127,6 +161,8 @@ export class EnrichmentStack extends Stack {
       functions: [
         this.enrichFunction.function,
         this.visitsFunction.function,
+        this.visitorDataFunction.function,
+        this.dataSubjectRequestsFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
@@ -137,6 +173,11 @@ export class EnrichmentStack extends Stack {
     this.api.addTenantRoute('GET', '/v1/health', this.enrichFunction.function);
     this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function, 'RecordVisitRequest');
     this.api.addTenantRoute('GET', '/v1/visits', this.visitsFunction.function);
+    this.api.addTenantRoute('POST', '/v1/visitor-data/search', this.visitorDataFunction.function, 'VisitorDataSearchRequest');
+    this.api.addTenantRoute('POST', '/v1/visitor-data/erase', this.visitorDataFunction.function, 'VisitorDataEraseRequest');
+    const publicThrottle = { rateLimit: 2, burstLimit: 10 };
+    this.api.addPublicRoute('POST', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle, 'DataSubjectRequest');
+    this.api.addPublicRoute('OPTIONS', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
     new CfnOutput(this, 'BreachApiUrl', { value: this.api.api.urlForPath('/v1/operator/breaches') });

@@ -11,6 +11,8 @@ export interface LocalRoute {
   readonly resource: string;
   readonly functionName: string;
   readonly handler: ProxyHandler;
+  /** False for a public route (no usage plan key): any caller gets through, with no key identity. @default true */
+  readonly apiKeyRequired?: boolean;
 }
 
 export interface ApiGatewayAdapterOptions {
@@ -23,9 +25,9 @@ export interface ApiGatewayAdapterOptions {
 }
 
 /**
- * What API Gateway (REST API, Lambda proxy integration, API keys required) does in front of the
- * functions, for the local server and tests: match the resource template, refuse a missing or unknown
- * x-api-key with 403, build the proxy event (resource, pathParameters, query, headers,
+ * What API Gateway (REST API, Lambda proxy integration, API keys required except on public routes)
+ * does in front of the functions, for the local server and tests: match the resource template, refuse
+ * a missing or unknown x-api-key with 403, build the proxy event (resource, pathParameters, query, headers,
  * identity.sourceIp and identity.apiKeyId) and write the function's result back as the HTTP answer.
  */
 export function apiGatewayAdapter(options: ApiGatewayAdapterOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
@@ -41,15 +43,17 @@ export function apiGatewayAdapter(options: ApiGatewayAdapterOptions): (request: 
       .find((candidate) => candidate.found !== null);
     if (!match) return send(response, requestId, errorResponse(404, 'NOT_FOUND', 'No such route.'));
 
+    const keyRequired = match.route.apiKeyRequired ?? true;
     const apiKey = request.headers['x-api-key'];
-    const apiKeyId = typeof apiKey === 'string' ? options.apiKeyIds.get(apiKey) : undefined;
-    if (!apiKeyId) return send(response, requestId, errorResponse(403, 'INVALID_API_KEY', 'Forbidden'));
+    const apiKeyId = keyRequired && typeof apiKey === 'string' ? options.apiKeyIds.get(apiKey) : undefined;
+    if (keyRequired && !apiKeyId) return send(response, requestId, errorResponse(403, 'INVALID_API_KEY', 'Forbidden'));
 
     const body = await readBody(request, maxBodyBytes);
     if (body === undefined) return send(response, requestId, errorResponse(413, 'PAYLOAD_TOO_LARGE', 'Request Too Long'));
 
     const pathParameters = Object.fromEntries(Object.entries(match.found!.groups ?? {}).map(([name, value]) => [name, decodePathSegment(value)]));
-    const event = proxyEvent({ request, url, body, stage, requestId, apiKey: apiKey as string, apiKeyId, resource: match.route.resource, pathParameters });
+    const key = apiKeyId === undefined ? null : { apiKey: apiKey as string, apiKeyId };
+    const event = proxyEvent({ request, url, body, stage, requestId, key, resource: match.route.resource, pathParameters });
     try {
       return send(response, requestId, await match.route.handler(event, lambdaContext(match.route.functionName, requestId)));
     } catch {
@@ -65,8 +69,8 @@ interface EventParts {
   readonly body: string;
   readonly stage: string;
   readonly requestId: string;
-  readonly apiKey: string;
-  readonly apiKeyId: string;
+  /** The caller's usage plan key; null on a public route. */
+  readonly key: { readonly apiKey: string; readonly apiKeyId: string } | null;
   readonly resource: string;
   readonly pathParameters: Record<string, string>;
 }
@@ -117,8 +121,8 @@ function proxyEvent(parts: EventParts): APIGatewayProxyEvent {
       identity: {
         accessKey: null,
         accountId: null,
-        apiKey: parts.apiKey,
-        apiKeyId: parts.apiKeyId,
+        apiKey: parts.key?.apiKey ?? null,
+        apiKeyId: parts.key?.apiKeyId ?? null,
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

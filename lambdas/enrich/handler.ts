@@ -1,6 +1,6 @@
 import { startupStep } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
-import { DEFAULT_MMDB_PATH, MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
+import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
@@ -9,7 +9,7 @@ import { createEnrichApi } from './enrich-api.js';
 // Module scope runs once per container (Lambda init): a missing or corrupt database or a bad
 // configuration fails the init with one clear log line instead of failing every request.
 const logger = createLogger('enrich');
-const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.open(process.env.MMDB_PATH || DEFAULT_MMDB_PATH));
+const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.openDeployed());
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
 
 export const handler = httpApi(createEnrichApi({ enricher: createEnricher(database), tenants }), logger);

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedAsync } from '../shared/config/cached-async.js';
 import { requiredEnv, startupStep } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
-import { DEFAULT_MMDB_PATH, MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
+import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
@@ -22,7 +22,7 @@ const config = startupStep(logger, 'read the configuration', () => ({
   retentionDays: retentionDaysFrom(requiredEnv('RETENTION_DAYS')),
   secretArn: requiredEnv('PSEUDONYM_SECRET_ARN'),
 }));
-const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.open(process.env.MMDB_PATH || DEFAULT_MMDB_PATH));
+const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.openDeployed());
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const secrets = new SecretsManagerClient({});

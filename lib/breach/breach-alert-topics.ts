@@ -64,7 +64,7 @@ export class BreachAlertTopics extends Construct {
       }),
     );
     for (const tenant of props.tenants) {
-      const topic = this.topic(`Tenant-${tenant.id}`, 'Personal data breach notices', tenant.contactEmails, `${namePrefix}${tenant.id}`);
+      const topic = this.topic(`Tenant-${tenant.id}`, 'Data protection notices from your processor', tenant.contactEmails, `${namePrefix}${tenant.id}`);
       this.tenantTopics.set(tenant.id, topic);
     }
   }

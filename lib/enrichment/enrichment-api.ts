@@ -91,6 +91,37 @@ export class EnrichmentApi extends Construct {
     return added;
   }
 
+  /**
+   * Adds a route anyone may call (a website visitor has no key): a stricter method-level throttle on top
+   * of the WAF's per-IP limit, and the same body validation as every route.
+   */
+  addPublicRoute(method: string, routePath: string, fn: lambda.IFunction, throttle: apigw.ThrottleSettings, bodySchema?: RequestSchemaName): apigw.Method {
+    const added = this.api.root.resourceForPath(routePath).addMethod(method, new apigw.LambdaIntegration(fn, { proxy: true }), {
+      apiKeyRequired: false,
+      authorizationType: apigw.AuthorizationType.NONE,
+      requestValidator: this.requestValidator,
+      requestModels: bodySchema ? { 'application/json': requestModel(this.api, bodySchema) } : undefined,
+    });
+    const stage = this.api.deploymentStage.node.defaultChild as apigw.CfnStage;
+    stage.methodSettings = [
+      ...(stage.methodSettings as apigw.CfnStage.MethodSettingProperty[]),
+      {
+        httpMethod: method,
+        resourcePath: `/${routePath.replace(/\//g, '~1')}`,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+      },
+    ];
+    const reason =
+      'Public by design: data subjects exercise their rights without an account. The route only forwards the request ' +
+      'to the controller (nothing is stored), is body-validated, method-throttled and behind the per-IP WAF limit.';
+    Validations.of(added).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
+    return added;
+  }
+
   /** JSON `{ "<apiKeyId>": "<tenantId>", … }` with deploy-time key ids, for a function's environment. */
   tenantsByApiKeyId(): string {
     const pairs = this.apiKeyTenants.map(({ keyId, tenantId }) => Fn.join('', ['"', keyId, `":${JSON.stringify(tenantId)}`]));

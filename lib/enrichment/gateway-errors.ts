@@ -31,7 +31,8 @@ export function addJsonGatewayErrors(api: apigw.RestApi): void {
     api.addGatewayResponse(`Error${code}${type.responseType}`, {
       type,
       statusCode,
-      responseHeaders: { 'Content-Type': "'application/json'", 'Cache-Control': "'no-store'" },
+      // Any origin may read the error: the public data-subject route is called from visitors' browsers.
+      responseHeaders: { 'Content-Type': "'application/json'", 'Cache-Control': "'no-store'", 'Access-Control-Allow-Origin': "'*'" },
       templates: { 'application/json': `{"error":{"code":"${code}","message":${message}}}` },
     });
   }

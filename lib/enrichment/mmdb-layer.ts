@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { Reader } from 'maxmind';
+import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
 
 /** Where functions find the database: layers are extracted under /opt. */
 export const MMDB_LAYER_PATH = '/opt/mmdb/database.mmdb';
@@ -15,26 +15,30 @@ export interface MmdbLayerProps {
 }
 
 /**
- * A Lambda layer holding one MMDB file at MMDB_LAYER_PATH. The file is checked to be a readable
- * MaxMind DB at synth, and the asset hash is the file's SHA-256, so a new layer version is
- * published exactly when the data changes.
+ * A Lambda layer holding one MMDB file at MMDB_LAYER_PATH. At synth the file is opened exactly as a
+ * function opens it and its whole search tree is walked (a corrupt file fails synth, not a cold start);
+ * the asset hash is the file's SHA-256, so a new layer version is published exactly when the data changes.
  */
 export class MmdbLayer extends Construct {
   readonly layer: lambda.LayerVersion;
   /** database_type and build date of the shipped file, for descriptions and the register. */
   readonly databaseType: string;
   readonly buildDate: Date;
+  /** Networks with data, verified at synth: functions get it as MMDB_NETWORK_COUNT and skip the walk. */
+  readonly networkCount: number;
 
   constructor(scope: Construct, id: string, props: MmdbLayerProps) {
     super(scope, id);
     const databasePath = path.resolve(props.databasePath);
-    const contents = readDatabase(databasePath);
-    const metadata = new Reader(contents).metadata;
-    this.databaseType = metadata.databaseType;
-    this.buildDate = metadata.buildEpoch;
+    if (!existsSync(databasePath)) throw new Error(`MMDB database not found at ${databasePath}`);
+    const contents = readFileSync(databasePath);
+    const { info } = MmdbDatabase.fromBuffer(contents, databasePath);
+    this.databaseType = info.type;
+    this.buildDate = new Date(info.buildDate);
+    this.networkCount = info.recordCount;
 
     this.layer = new lambda.LayerVersion(this, 'Layer', {
-      description: `MMDB ${metadata.databaseType} built ${metadata.buildEpoch.toISOString().slice(0, 10)}`,
+      description: `MMDB ${info.type} built ${info.buildDate.slice(0, 10)}, ${info.recordCount} networks`,
       compatibleArchitectures: [lambda.Architecture.ARM_64],
       compatibleRuntimes: [lambda.Runtime.NODEJS_24_X],
       code: lambda.Code.fromAsset(path.dirname(databasePath), {
@@ -55,15 +59,4 @@ export class MmdbLayer extends Construct {
       }),
     });
   }
-}
-
-function readDatabase(databasePath: string): Buffer {
-  if (!existsSync(databasePath)) throw new Error(`MMDB database not found at ${databasePath}`);
-  const contents = readFileSync(databasePath);
-  try {
-    new Reader(contents);
-  } catch (error) {
-    throw new Error(`${databasePath} is not a readable MaxMind DB file: ${(error as Error).message}`);
-  }
-  return contents;
 }

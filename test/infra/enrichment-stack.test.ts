@@ -59,11 +59,27 @@ describe('EnrichmentStack', () => {
     });
   });
 
-  it('requires an API key on every tenant route', () => {
+  it('requires an API key on every route but the public data-subject request route and the IAM-authorized operator route', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
-    const tenantMethods = methods.filter((m) => m.Properties.HttpMethod !== 'OPTIONS' && m.Properties.AuthorizationType !== 'AWS_IAM');
-    expect(tenantMethods.length).toBeGreaterThanOrEqual(5);
-    for (const method of tenantMethods) expect(method.Properties.ApiKeyRequired).toBe(true);
+    const publicResource = built.enrichment.getLogicalId(
+      built.enrichment.api.api.root.resourceForPath('/v1/data-subject-requests').node.defaultChild as never,
+    );
+    const keyless = methods.filter((m) => m.Properties.ApiKeyRequired !== true && m.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(keyless.map((m) => [m.Properties.HttpMethod, m.Properties.ResourceId]).sort()).toEqual([
+      ['OPTIONS', { Ref: publicResource }],
+      ['POST', { Ref: publicResource }],
+    ]);
+    expect(methods.filter((m) => m.Properties.ApiKeyRequired === true).length).toBeGreaterThanOrEqual(7);
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', ApiKeyRequired: false });
+  });
+
+  it('throttles the public route harder than any tenant', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    expect(stage.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1data-subject-requests', ThrottlingRateLimit: 2, ThrottlingBurstLimit: 10 }),
+      ]),
+    );
   });
 
   it('maps API key ids to tenants for the functions', () => {

@@ -34,6 +34,14 @@ export class DatabaseOpenError extends Error {
 /** Where the MMDB layer puts the database: layers are extracted under /opt. */
 export const DEFAULT_MMDB_PATH = '/opt/mmdb/database.mmdb';
 
+export interface OpenOptions {
+  /**
+   * The network count of this very file, found by a full walk of its search tree when the deployment was
+   * built (the CDK layer checks the file at synth). Given, the walk is not repeated at every cold start.
+   */
+  readonly verifiedNetworkCount?: number;
+}
+
 const METADATA_MARKER = Buffer.from('\xAB\xCD\xEFMaxMind.com', 'latin1');
 
 /**
@@ -47,17 +55,27 @@ export class MmdbDatabase {
     this.info = info;
   }
 
-  static open(path: string): MmdbDatabase {
+  /**
+   * The database as a deployed function opens it: MMDB_PATH (default: the layer's file) and
+   * MMDB_NETWORK_COUNT, the count the CDK layer verified at synth for the same file (its asset hash).
+   */
+  static openDeployed(env: NodeJS.ProcessEnv = process.env): MmdbDatabase {
+    const count = env.MMDB_NETWORK_COUNT;
+    if (count !== undefined && !/^\d+$/.test(count)) throw new DatabaseOpenError('MMDB_NETWORK_COUNT must be a whole number');
+    return MmdbDatabase.open(env.MMDB_PATH || DEFAULT_MMDB_PATH, { verifiedNetworkCount: count === undefined ? undefined : Number(count) });
+  }
+
+  static open(path: string, options: OpenOptions = {}): MmdbDatabase {
     let contents: Buffer;
     try {
       contents = readFileSync(path);
     } catch (error) {
       throw new DatabaseOpenError(`cannot read the MMDB database at ${path}: ${(error as NodeJS.ErrnoException).code ?? 'read error'}`, { cause: error });
     }
-    return MmdbDatabase.fromBuffer(contents, path);
+    return MmdbDatabase.fromBuffer(contents, path, options);
   }
 
-  static fromBuffer(contents: Buffer, source: string): MmdbDatabase {
+  static fromBuffer(contents: Buffer, source: string, { verifiedNetworkCount }: OpenOptions = {}): MmdbDatabase {
     try {
       const dataSectionEnd = contents.lastIndexOf(METADATA_MARKER);
       if (dataSectionEnd < 0) throw new CorruptDatabaseError('no MaxMind DB metadata marker');
@@ -65,7 +83,7 @@ export class MmdbDatabase {
       const { metadata } = reader;
       if (metadata.binaryFormatMajorVersion !== 2) throw new CorruptDatabaseError(`unsupported format version ${metadata.binaryFormatMajorVersion}`);
       if (metadata.ipVersion !== 4 && metadata.ipVersion !== 6) throw new CorruptDatabaseError(`unsupported ip_version ${metadata.ipVersion}`);
-      const recordCount = countNetworks(contents, {
+      const recordCount = verifiedNetworkCount ?? countNetworks(contents, {
         nodeCount: metadata.nodeCount,
         recordSize: metadata.recordSize,
         treeDepth: metadata.ipVersion === 4 ? 32 : 128,

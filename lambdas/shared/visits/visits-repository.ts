@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id.js';
 import {
+  VISITS_TABLE,
   VISIT_SORT_KEY_PREFIX,
   tenantPartitionKey,
   visitSortKey,
@@ -37,6 +38,20 @@ export interface VisitPage {
   readonly next?: string;
 }
 
+export interface VisitorPageQuery {
+  /** Most visits to return (the page size), at most MAX_VISITOR_PAGE_SIZE. */
+  readonly limit: number;
+  /** Continue after this position (from a previous page's `next`). */
+  readonly after?: string;
+}
+
+export interface ErasureOutcome {
+  /** Visits this call deleted (none that were already gone). */
+  readonly deleted: number;
+  /** False when the call stopped at its limit and more visits may remain: call again. */
+  readonly complete: boolean;
+}
+
 export class VisitAlreadyExistsError extends Error {
   constructor() {
     super('a visit with this id already exists');
@@ -51,6 +66,22 @@ export class InvalidPositionError extends Error {
   }
 }
 
+/** Some deletes failed (throttling, an outage); `deleted` were done. Erasure is idempotent: run it again. */
+export class ErasureIncompleteError extends Error {
+  constructor(
+    readonly deleted: number,
+    cause: unknown,
+  ) {
+    super(`erasure stopped after ${deleted} deletions`, { cause });
+    this.name = 'ErasureIncompleteError';
+  }
+}
+
+/** BatchGetItem reads at most 100 keys per call: one visitor page is one index query and one batch read. */
+export const MAX_VISITOR_PAGE_SIZE = 100;
+/** Unprocessed keys of a batch read (throttling) are retried this often, with backoff, before giving up. */
+const BATCH_GET_ATTEMPTS = 5;
+
 /** At most this many DynamoDB queries per page, so a selective site filter cannot make one request unbounded. */
 const MAX_QUERIES_PER_PAGE = 5;
 
@@ -62,6 +93,12 @@ const MAX_QUERIES_PER_PAGE = 5;
  * The optional site is a filter, not an index: sites of one tenant share its partition, which keeps
  * one GSI (by visitor) on the table; a page may therefore take several queries (bounded above) and,
  * as with any DynamoDB filter, a page can come back short with a position to continue from.
+ *
+ * A data subject's visits are found through the byVisitor index, whose partition key embeds the
+ * tenant and the visitor's pseudonym; items are then read and deleted by their base-table key built
+ * from this tenant's partition, and every delete is conditional on the pseudonym, so neither access
+ * nor erasure can reach another tenant's or another visitor's item. The index is eventually
+ * consistent: a visit recorded a moment ago may be found only on the next call.
  */
 export class VisitsRepository {
   private readonly client: DynamoDBDocumentClient;
@@ -142,7 +179,103 @@ export class VisitsRepository {
     }
     return { visits, next: String(startKey!.sk) };
   }
+
+  /**
+   * One data subject's visits, newest first, a page at a time (an access request). Visits past
+   * `expiresAt` that DynamoDB's TTL has not removed yet are included: they are still held.
+   */
+  async listByVisitor(visitorPseudonym: string, query: VisitorPageQuery): Promise<VisitPage> {
+    if (query.after !== undefined && !isVisitSortKey(query.after)) throw new InvalidPositionError();
+    const key = visitorKey(this.tenantId, visitorPseudonym);
+    const page = await this.visitorSortKeys(key, Math.min(query.limit, MAX_VISITOR_PAGE_SIZE), query.after);
+    const items = await this.itemsAt(page.sortKeys);
+    const visits = page.sortKeys
+      .map((sortKey) => items.get(sortKey))
+      // Gone since the index was read (erased or expired), or, were the index ever wrong, not this visitor's.
+      .filter((item): item is Record<string, unknown> => item?.visitorKey === key)
+      .map(visitFromItem);
+    return page.next === undefined ? { visits } : { visits, next: page.next };
+  }
+
+  /**
+   * Deletes one data subject's visits (an erasure request), at most `maxVisits` per call so one call
+   * stays within the function's time limit; `complete` says whether any may remain. Safe to repeat:
+   * a visit already gone is not counted again.
+   */
+  async deleteByVisitor(visitorPseudonym: string, maxVisits: number): Promise<ErasureOutcome> {
+    const key = visitorKey(this.tenantId, visitorPseudonym);
+    let deleted = 0;
+    let examined = 0;
+    let after: string | undefined;
+    while (examined < maxVisits) {
+      const page = await this.visitorSortKeys(key, Math.min(MAX_VISITOR_PAGE_SIZE, maxVisits - examined), after);
+      examined += page.sortKeys.length;
+      const outcomes = await Promise.allSettled(page.sortKeys.map((sortKey) => this.deleteVisitorItem(sortKey, key)));
+      deleted += outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
+      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failure) throw new ErasureIncompleteError(deleted, failure.reason);
+      if (page.next === undefined) return { deleted, complete: true };
+      after = page.next;
+    }
+    return { deleted, complete: false };
+  }
+
+  /** Sort keys of a visitor's items from the keys-only index, newest first. */
+  private async visitorSortKeys(key: string, limit: number, after: string | undefined): Promise<{ sortKeys: string[]; next?: string }> {
+    const { name, partitionKey, sortKey } = VISITS_TABLE.visitorIndex;
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: name,
+        KeyConditionExpression: '#visitorKey = :visitorKey',
+        ExpressionAttributeNames: { '#visitorKey': partitionKey },
+        ExpressionAttributeValues: { ':visitorKey': key },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: after === undefined ? undefined : { [partitionKey]: key, [sortKey]: after, pk: this.partitionKey },
+      }),
+    );
+    const sortKeys = (page.Items ?? []).map((item) => String(item.sk));
+    return page.LastEvaluatedKey ? { sortKeys, next: String(page.LastEvaluatedKey.sk) } : { sortKeys };
+  }
+
+  /** The items of this tenant at the given sort keys (absent ones are left out), by sort key. */
+  private async itemsAt(sortKeys: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    let keys: Array<Record<string, unknown>> = sortKeys.map((sk) => ({ pk: this.partitionKey, sk }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt === BATCH_GET_ATTEMPTS) throw new Error(`${keys.length} visits could not be read (throttled)`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+      for (const item of result.Responses?.[this.tableName] ?? []) found.set(String(item.sk), item);
+      keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return found;
+  }
+
+  /** Deletes this tenant's item at the sort key if it is the visitor's; false when it is not there (any more). */
+  private async deleteVisitorItem(sortKey: string, key: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: this.partitionKey, sk: sortKey },
+          ConditionExpression: '#visitorKey = :visitorKey',
+          ExpressionAttributeNames: { '#visitorKey': VISITS_TABLE.visitorIndex.partitionKey },
+          ExpressionAttributeValues: { ':visitorKey': key },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
 }
+
+/** What visitSortKey builds: a position a client hands back must be one, or the query would be malformed. */
+const VISIT_SORT_KEY = new RegExp(`^${VISIT_SORT_KEY_PREFIX}\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#[0-9A-Za-z-]{1,64}$`);
+const isVisitSortKey = (text: string) => VISIT_SORT_KEY.test(text);
 
 function sortKeyOf(visit: Visit): string {
   return visitSortKey(visit.visitedAt, visit.visitId);

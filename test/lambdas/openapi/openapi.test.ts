@@ -13,6 +13,9 @@ import { capturedOutput } from '../../support/captured-output.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { REPO_ROOT, testDatabase } from '../../support/maxmind-test-data.js';
 import { visitsApiHarness, type VisitsApiHarness } from '../../support/visits-api-harness.js';
+import { ControllerTopics } from '../../data-subjects/support/controller-topics.js';
+import { requestsHarness, type RequestsHarness } from '../../data-subjects/support/requests-harness.js';
+import { visitorDataHarness, type VisitorDataHarness } from '../../data-subjects/support/visitor-data-harness.js';
 
 const openapi = JSON.parse(readFileSync(path.join(REPO_ROOT, 'lib/api/openapi.json'), 'utf8'));
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -56,8 +59,22 @@ describe('lib/api/openapi.json', () => {
         }
         for (const parameter of operation.parameters ?? []) validatorFor(parameter.schema);
         if (operation.requestBody) validatorFor(operation.requestBody.content['application/json'].schema);
-        expect(operation.responses['403'], `${method} ${resource} documents the API key refusal`).toBeDefined();
+        expect(operation.responses['403'], `${method} ${resource} documents the API key (or, if public, the firewall) refusal`).toBeDefined();
       }
+    }
+  });
+
+  it('marks exactly the data-subject request route public; every other route keeps the API key', () => {
+    const publicOperations = Object.entries<any>(openapi.paths).flatMap(([resource, item]) =>
+      Object.entries<any>(item).filter(([, operation]) => operation.security !== undefined).map(([method, operation]) => [`${method} ${resource}`, operation.security]),
+    );
+    expect(publicOperations).toEqual([['post /v1/data-subject-requests', []]]);
+    expect(openapi.paths['/v1/data-subject-requests'].post.responses['403'].$ref).toBeUndefined(); // not the API key refusal
+  });
+
+  it('states request schemas API Gateway can use as draft-4 models: no $ref, no const', () => {
+    for (const name of ['BatchRequest', 'RecordVisitRequest', 'DataSubjectRequest', 'VisitorDataSearchRequest', 'VisitorDataEraseRequest']) {
+      expect(JSON.stringify(openapi.components.schemas[name]), name).not.toMatch(/"\$ref"|"const"/);
     }
   });
 
@@ -78,6 +95,9 @@ describe('lib/api/openapi.json', () => {
 describe('the handlers against lib/api/openapi.json', () => {
   let table: TestVisitsTable;
   let visits: VisitsApiHarness;
+  let visitorData: VisitorDataHarness;
+  let topics: ControllerTopics;
+  let requests: RequestsHarness;
   const enrich = httpApi(
     createEnrichApi({
       enricher: createEnricher(MmdbDatabase.open(testDatabase('GeoIP2-Enterprise-Test'))),
@@ -90,13 +110,20 @@ describe('the handlers against lib/api/openapi.json', () => {
   beforeAll(async () => {
     table = await createTestVisitsTable();
     visits = visitsApiHarness(table);
+    visitorData = visitorDataHarness(table);
+    topics = await ControllerTopics.start(['tenant-a', 'a', `a${'-'.repeat(30)}b`]);
+    // tenant-gone's topic does not exist: SNS refuses the publish, as after a deleted topic.
+    requests = requestsHarness(new Map([...topics.topicArns, ['tenant-gone', 'arn:aws:sns:eu-central-1:000000000000:gone']]), topics.sns());
   });
   afterAll(async () => {
+    await topics.stop();
     await table.drop();
   });
 
   async function call(parts: EventParts): Promise<{ status: number; body: any }> {
     if (parts.resource === '/v1/visits') return visits.call(parts);
+    if (parts.resource.startsWith('/v1/visitor-data/')) return visitorData.call(parts);
+    if (parts.resource === '/v1/data-subject-requests') return requests.call(parts);
     let result!: Awaited<ReturnType<typeof enrich>>;
     await capturedOutput(async () => {
       result = await enrich(proxyEvent(parts), lambdaContext('enrich'));
@@ -120,6 +147,10 @@ describe('the handlers against lib/api/openapi.json', () => {
   const record = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/visits', body, ...extra });
   const list = (query: Record<string, string> = {}, extra: Partial<EventParts> = {}) => ({ method: 'GET', resource: '/v1/visits', query, ...extra });
   const page = { siteId: 'openapi.example', pageUrl: 'https://openapi.example/' };
+  const search = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/visitor-data/search', body, ...extra });
+  const erase = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body, ...extra });
+  const submit = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/data-subject-requests', body, apiKeyId: null, ...extra });
+  const dsr = { tenantId: 'tenant-a', siteId: 'www.a.example', type: 'erasure', message: 'Please erase my data.', contact: { email: 'jane@example.org', name: 'Jane' } };
 
   it.each<[string, EventParts, number]>([
     ['an enrichment', get('81.2.69.161'), 200],
@@ -143,8 +174,33 @@ describe('the handlers against lib/api/openapi.json', () => {
     ['a visit without a key', record(page, { apiKeyId: 'nobody' }), 403],
     ['a listing', list({ siteId: 'openapi.example', limit: '1' }), 200],
     ['a listing with bad parameters', list({ limit: '0' }), 400],
+    ['a visitor-data search', search({ ip: '81.2.69.161', limit: 1 }), 200],
+    ['a visitor-data search with a bad cursor', search({ ip: '81.2.69.161', cursor: '!' }), 400],
+    ['a visitor-data search for a private IP', search({ ip: '10.0.0.1' }), 422],
+    ['a visitor-data search too large', search({ ip: '81.2.69.161', cursor: 'x'.repeat(2000) }), 413],
+    ['a visitor-data search as text', search('{}', { headers: { 'Content-Type': 'text/plain' } }), 415],
+    ['a visitor-data search without a key', search({ ip: '81.2.69.161' }, { apiKeyId: null }), 403],
+    ['a visitor-data erasure', erase({ ip: '214.214.214.218' }), 200],
+    ['a visitor-data erasure of an invalid IP', erase({ ip: 'x' }), 400],
+    ['a visitor-data erasure of a private IP', erase({ ip: '192.168.0.1' }), 422],
+    ['a visitor-data erasure too large', erase({ ip: 'x'.repeat(2000) }), 413],
+    ['a visitor-data erasure as text', erase('{}', { headers: { 'Content-Type': 'text/plain' } }), 415],
+    ['a visitor-data erasure with an unknown key', erase({ ip: '81.2.69.161' }, { apiKeyId: 'nobody' }), 403],
+    ['a data-subject request', submit(dsr), 202],
+    ['a data-subject request with a bad field', submit({ ...dsr, type: 'x' }), 400],
+    ['a data-subject request for an unknown tenant', submit({ ...dsr, tenantId: 'nobody' }), 404],
+    ['a data-subject request too large', submit({ ...dsr, message: 'x'.repeat(20_000) }), 413],
+    ['a data-subject request as a form', submit('type=access', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415],
+    ['a data-subject request that cannot be forwarded', submit({ ...dsr, tenantId: 'tenant-gone' }), 503],
   ])('%s conforms (%#)', async (_, parts, status) => {
     expect((await conforming(parts)).status).toBe(status);
+  });
+
+  it('a visitor-data search page with a cursor conforms', async () => {
+    await conforming(record({ ...page, visitorIp: '81.2.69.161' }));
+    const first = await conforming(search({ ip: '81.2.69.161', limit: 1 }));
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    expect((await conforming(search({ ip: '81.2.69.161', cursor: first.body.nextCursor }))).status).toBe(200);
   });
 
   it('a listing page with a cursor conforms', async () => {
@@ -209,6 +265,103 @@ describe('the handlers against lib/api/openapi.json', () => {
     ])('POST /v1/visits: %s', async (_, body) => {
       const { status } = await call(record(body, { sourceIp: '175.16.199.1' }));
       expect(status < 300, `handler answered ${status}`).toBe(requestSchema('/v1/visits')(body));
+    });
+
+    it.each<[string, unknown]>([
+      ['the minimum', { ip: '81.2.69.161' }],
+      ['every field', { ip: '2001:480:10::1', limit: 100, cursor: Buffer.from('VISIT#2025-01-01T00:00:00.000Z#a').toString('base64url') }],
+      ['an IPv4-mapped address', { ip: '::ffff:81.2.69.161', limit: 1 }],
+      ['a page size of 1.0', { ip: '81.2.69.161', limit: 1.0 }],
+      ['no ip', { limit: 5 }],
+      ['an ip that is a number', { ip: 81 }],
+      ['a null ip', { ip: null }],
+      ['a page size of 0', { ip: '81.2.69.161', limit: 0 }],
+      ['a page size of 101', { ip: '81.2.69.161', limit: 101 }],
+      ['a page size as text', { ip: '81.2.69.161', limit: '5' }],
+      ['a fractional page size', { ip: '81.2.69.161', limit: 2.5 }],
+      ['a cursor that is a number', { ip: '81.2.69.161', cursor: 5 }],
+      ['a cursor that is not base64url', { ip: '81.2.69.161', cursor: 'a/b' }],
+      ['an empty cursor', { ip: '81.2.69.161', cursor: '' }],
+      ['a cursor of 257 characters', { ip: '81.2.69.161', cursor: 'a'.repeat(257) }],
+      ['an unknown field', { ip: '81.2.69.161', tenantId: 'tenant-b' }],
+      ['an array', ['81.2.69.161']],
+    ])('POST /v1/visitor-data/search: %s', async (_, body) => {
+      const { status } = await call(search(body));
+      expect(status === 200, `handler answered ${status}`).toBe(requestSchema('/v1/visitor-data/search')(body));
+    });
+
+    it.each<[string, unknown]>([
+      ['an address', { ip: '214.214.214.218' }],
+      ['an IPv6 address', { ip: '2001:480:10::1' }],
+      ['no ip', {}],
+      ['an ip that is a number', { ip: 1 }],
+      ['an ip in a list', { ip: ['81.2.69.161'] }],
+      ['a page size', { ip: '81.2.69.161', limit: 1 }],
+      ['a cursor', { ip: '81.2.69.161', cursor: 'abc' }],
+      ['a string', '81.2.69.161'],
+    ])('POST /v1/visitor-data/erase: %s', async (_, body) => {
+      const { status } = await call(erase(body));
+      expect(status === 200, `handler answered ${status}`).toBe(requestSchema('/v1/visitor-data/erase')(body));
+    });
+
+    const contact = (fields: Record<string, unknown>) => ({ ...dsr, contact: fields });
+    it.each<[string, unknown]>([
+      ['every field', dsr],
+      ['the minimum', { tenantId: 'a', type: 'other', message: '?', contact: { email: 'a@b.co' } }],
+      ['a null site and name', { ...dsr, siteId: null, contact: { email: 'jane@example.org', name: null } }],
+      ['every type', { ...dsr, type: 'portability' }],
+      ['a 32-character tenant id', { ...dsr, tenantId: `a${'-'.repeat(30)}b` }],
+      ['2000 characters', { ...dsr, message: 'x'.repeat(2000) }],
+      ['2000 emoji (4 bytes, 2 UTF-16 units each)', { ...dsr, message: '😀'.repeat(2000) }],
+      ['line breaks and tabs', { ...dsr, message: 'a\r\n\tb' }],
+      ['a plus-addressed e-mail', contact({ email: 'jane+dsr@mail.example.co.uk' })],
+      ['an internationalised domain in punycode', contact({ email: 'jane@xn--bcher-kva.example' })],
+      ['no tenantId', { ...dsr, tenantId: undefined }],
+      ['a 33-character tenant id', { ...dsr, tenantId: 'a'.repeat(33) }],
+      ['a tenant id ending in a dash', { ...dsr, tenantId: 'acme-' }],
+      ['a tenant id with capitals', { ...dsr, tenantId: 'Acme' }],
+      ['an empty site id', { ...dsr, siteId: '' }],
+      ['an unknown type', { ...dsr, type: 'forget-me' }],
+      ['a type in capitals', { ...dsr, type: 'ACCESS' }],
+      ['an empty message', { ...dsr, message: '' }],
+      ['a blank message', { ...dsr, message: '   ' }],
+      ['2001 characters', { ...dsr, message: 'x'.repeat(2001) }],
+      ['2001 emoji', { ...dsr, message: '😀'.repeat(2001) }],
+      ['a vertical tab', { ...dsr, message: 'a\u000bb' }],
+      ['a DEL character', { ...dsr, message: 'a\u007fb' }],
+      ['no contact', { ...dsr, contact: undefined }],
+      ['contact without e-mail', contact({ name: 'Jane' })],
+      ['an e-mail without a domain dot', contact({ email: 'jane@localhost' })],
+      ['an e-mail with a numeric top-level domain', contact({ email: 'jane@10.0.0.1' })],
+      ['an e-mail address literal', contact({ email: 'jane@[10.0.0.1]' })],
+      ['an e-mail with two @', contact({ email: 'jane@doe@example.org' })],
+      ['an e-mail with a quoted local part', contact({ email: '"jane doe"@example.org' })],
+      ['an e-mail label ending in a dash', contact({ email: 'jane@example-.org' })],
+      ['an e-mail of 255 characters', contact({ email: `${'j'.repeat(64)}@${'e'.repeat(63)}.${'e'.repeat(63)}.${'e'.repeat(55)}.org` })],
+      ['an empty name', contact({ email: 'jane@example.org', name: '' })],
+      ['a name with a tab', contact({ email: 'jane@example.org', name: 'Jane\tDoe' })],
+      ['a name of 201 characters', contact({ email: 'jane@example.org', name: 'J'.repeat(201) })],
+      ['an unknown contact field', contact({ email: 'jane@example.org', phone: '0' })],
+      ['an unknown field', { ...dsr, sourceIp: '81.2.69.161' }],
+      ['an array', [dsr]],
+    ])('POST /v1/data-subject-requests: %s', async (_, body) => {
+      const { status } = await call(submit(body));
+      expect(status === 202, `handler answered ${status}`).toBe(requestSchema('/v1/data-subject-requests')(body));
+    });
+
+    it.each<[string, unknown, number, string]>([
+      ['an address that does not parse', { ip: '81.2.69' }, 400, 'INVALID_IP'],
+      ['a private address', { ip: '10.0.0.1' }, 422, 'NOT_PUBLIC_ADDRESS'],
+      ['a cursor of another kind', { ip: '81.2.69.161', cursor: 'abc' }, 400, 'INVALID_CURSOR'],
+    ])('POST /v1/visitor-data/search: %s is well-formed for the schema; only the handler can refuse it (%s)', async (_, body, status, code) => {
+      expect(requestSchema('/v1/visitor-data/search')(body)).toBe(true);
+      expect(await call(search(body))).toMatchObject({ status, body: { error: { code } } });
+    });
+
+    it('POST /v1/data-subject-requests: an unknown tenant is well-formed for the schema; only the handler can refuse it', async () => {
+      const body = { ...dsr, tenantId: 'no-such-tenant' };
+      expect(requestSchema('/v1/data-subject-requests')(body)).toBe(true);
+      expect(await call(submit(body))).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_TENANT' } } });
     });
 
     const parameterSchema = (name: string) =>

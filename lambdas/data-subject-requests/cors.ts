@@ -1,0 +1,30 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { ApiHandler } from '../shared/http/middleware.js';
+
+/**
+ * The request form lives on the controller's website, so browsers call this route cross-origin. Any
+ * origin may: the route is public, takes no credentials and answers nothing but the acknowledgment.
+ */
+const CORS_HEADERS = { 'access-control-allow-origin': '*' } as const;
+
+/** Adds the CORS header to every answer of a handler, errors included (they are answers too). */
+export const withCors =
+  (handler: ApiHandler): ApiHandler =>
+  async (event, context) => {
+    const result = await handler(event, context);
+    return { ...result, headers: { ...result.headers, ...CORS_HEADERS } };
+  };
+
+/** The answer to a browser's preflight (OPTIONS): a JSON POST from any origin may follow. */
+export function preflightResponse(): APIGatewayProxyResult {
+  return {
+    statusCode: 204,
+    headers: {
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'content-type',
+      'access-control-max-age': '3600',
+      'cache-control': 'no-store',
+    },
+    body: '',
+  };
+}

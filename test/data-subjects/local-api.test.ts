@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ControllerNotice } from '../../bin/local/controller-inbox.js';
+import { startLocalApi, type LocalApi } from '../../bin/local/local-api.js';
+import type { LocalApiKey } from '../../bin/local/local-credentials.js';
+import { createLogger } from '../../lambdas/shared/logging/logger.js';
+import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
+import { REPO_ROOT, testDatabase } from '../support/maxmind-test-data.js';
+import { TEST_PSEUDONYM_SECRET } from '../support/visits-api-harness.js';
+
+/** The new routes of the local API (npm start) over real HTTP: the adapter, the functions, DynamoDB Local, local SNS. */
+const KEYS: LocalApiKey[] = [
+  { tenantId: 'tenant-a', apiKey: 'local-key-a', apiKeyId: 'key-id-a' },
+  { tenantId: 'tenant-b', apiKey: 'local-key-b', apiKeyId: 'key-id-b' },
+];
+const dsr = { tenantId: 'tenant-b', type: 'access', message: 'Which of my visits (from 81.2.69.161) do you hold?', contact: { email: 'jane@example.org' } };
+
+describe('startLocalApi: data-subject routes', () => {
+  let table: TestVisitsTable;
+  let api: LocalApi;
+  const notices: ControllerNotice[] = [];
+
+  beforeAll(async () => {
+    table = await createTestVisitsTable();
+    const quiet = () => {
+      const logger = createLogger('local-test');
+      logger.setLogLevel('SILENT');
+      return logger;
+    };
+    api = await startLocalApi({
+      mmdbPath: testDatabase('GeoIP2-Enterprise-Test'),
+      dynamoDbEndpoint: table.endpoint,
+      tableName: table.tableName,
+      apiKeys: KEYS,
+      pseudonymSecret: TEST_PSEUDONYM_SECRET,
+      retentionDays: 30,
+      port: 0,
+      loggers: { enrich: quiet(), visits: quiet(), visitorData: quiet(), dataSubjectRequests: quiet() },
+      onControllerNotice: (notice) => notices.push(notice),
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+    await table.drop();
+  });
+
+  const post = async (route: string, body: unknown, key: string | null = 'local-key-a') => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (key !== null) headers['x-api-key'] = key;
+    const response = await fetch(`${api.url}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+  };
+
+  it('POST /v1/data-subject-requests needs no key and reaches the tenant’s local topic', async () => {
+    const answer = await post('/v1/data-subject-requests', dsr, null);
+    expect(answer).toMatchObject({ status: 202, body: { status: 'FORWARDED', reference: expect.stringMatching(/^DSR-/) } });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    await expect.poll(() => notices.length).toBe(1);
+    expect(notices[0]).toMatchObject({ tenantId: 'tenant-b', topicArn: expect.stringMatching(/:local-controller-notice-tenant-b$/) });
+    expect(notices[0]!.message).toContain(`Reference:     ${answer.body.reference}`);
+    expect(notices[0]!.message).toContain('Which of my visits (from [redacted-ip]) do you hold?');
+    expect(notices[0]!.message).not.toContain('81.2.69.161');
+
+    expect(await post('/v1/data-subject-requests', { ...dsr, tenantId: 'tenant-z' }, null)).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_TENANT' } } });
+    const preflight = await fetch(`${api.url}/v1/data-subject-requests`, { method: 'OPTIONS', headers: { origin: 'https://www.b.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    expect(notices).toHaveLength(1);
+  });
+
+  it('POST /v1/visitor-data/search and /erase need the tenant key and act on that tenant’s visits only', async () => {
+    for (const key of ['local-key-a', 'local-key-a', 'local-key-b']) {
+      const body = { siteId: 'local.example', pageUrl: 'https://local.example/', visitorIp: '81.2.69.161' };
+      expect(await post('/v1/visits', body, key)).toMatchObject({ status: 201 });
+    }
+    expect(await post('/v1/visitor-data/search', { ip: '81.2.69.161' }, null)).toMatchObject({ status: 403, body: { error: { code: 'INVALID_API_KEY' } } });
+    expect(await post('/v1/visitor-data/erase', { ip: '81.2.69.161' }, 'not-a-key')).toMatchObject({ status: 403 });
+
+    expect((await post('/v1/visitor-data/search', { ip: '81.2.69.161' })).body.visits).toHaveLength(2);
+    expect(await post('/v1/visitor-data/erase', { ip: '81.2.69.161' })).toMatchObject({ status: 200, body: { deleted: 2, complete: true } });
+    expect(await post('/v1/visitor-data/erase', { ip: '81.2.69.161' })).toMatchObject({ status: 200, body: { deleted: 0, complete: true } });
+    expect((await post('/v1/visitor-data/search', { ip: '81.2.69.161' }, 'local-key-b')).body.visits).toHaveLength(1);
+    expect(await post('/v1/visitor-data/search', { ip: '127.0.0.1' })).toMatchObject({ status: 422, body: { error: { code: 'NOT_PUBLIC_ADDRESS' } } });
+  });
+});
+
+/** `npm start` as a developer runs it: a forwarded request is printed, labelled, where the e-mail would go. */
+describe('bin/local-server.ts (npm start)', () => {
+  let server: ChildProcess | undefined;
+  afterAll(() => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+  });
+
+  it('prints each data-subject request as the controller would receive it, without the IP addresses', async () => {
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'local-server-dsr-'));
+    let output = '';
+    server = spawn(process.execPath, ['--import', 'tsx', 'bin/local-server.ts', '--in-memory'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: stateDir, MMDB_PATH: testDatabase('GeoIP2-Enterprise-Test') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await expect.poll(() => /Ctrl-C stops/.test(output) || server!.exitCode !== null, { timeout: 60_000, interval: 100 }).toBe(true);
+    const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+    expect(output).toContain(`${url}/v1/data-subject-requests`);
+
+    const response = await fetch(`${url}/v1/data-subject-requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...dsr, tenantId: 'demo', message: 'Erase my visits from 81.2.69.161 and 2001:db8::1.' }),
+    });
+    const { reference } = (await response.json()) as { reference: string };
+    expect(response.status).toBe(202);
+    await expect.poll(() => output.includes(`Reference:     ${reference}`), { timeout: 5_000 }).toBe(true);
+    expect(output).toMatch(/\[local SNS\] data-subject request published to tenant "demo"'s notice topic arn:aws:sns:eu-central-1:\d{12}:local-controller-notice-demo/);
+    expect(output).toContain('Erase my visits from [redacted-ip] and [redacted-ip].');
+    expect(output).not.toContain('81.2.69.161');
+    expect(output).not.toContain('2001:db8::1');
+
+    const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+});

@@ -20,7 +20,27 @@ const IP_BEARING_KEYS = new Set([
  * checked first, so every IPv6 spelling (eight-colon forms, IPv4-mapped, zone ids) goes in one piece.
  */
 export function redactIps(text: string): string {
+  const redacted = redactPlainIps(text);
+  if (!text.includes('%')) return redacted;
+  // URL-encoded text (paths, query strings) hides an address behind %3A / %2E: judge the decoded text.
+  const decoded = percentDecoded(redacted);
+  const decodedRedacted = redactPlainIps(decoded);
+  return decodedRedacted === decoded ? redacted : decodedRedacted;
+}
+
+function redactPlainIps(text: string): string {
   return text.replace(IPV6_RUN, redactIpv6Run).replace(DOTTED_QUAD, (quad) => (isDottedQuadAddress(quad) ? REDACTED_IP : quad));
+}
+
+/** Decodes every %XX sequence that forms valid UTF-8 and leaves anything malformed as it is. */
+function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 function redactIpv6Run(run: string): string {
@@ -42,5 +62,13 @@ function isDottedQuadAddress(quad: string): boolean {
 export function redactingReplacer(key: string, value: unknown): unknown {
   if (key !== '' && IP_BEARING_KEYS.has(key.toLowerCase()) && value !== undefined && value !== null) return REDACTED;
   if (typeof value === 'string') return isIP(value) ? REDACTED_IP : redactIps(value);
+  if (isPlainObject(value) && Object.keys(value).some((name) => redactIps(name) !== name)) {
+    // A field name can carry an address too (a header named after one, a map keyed by address).
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [redactIps(name), inner]));
+  }
   return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }

@@ -45,3 +45,22 @@ describe('redactingReplacer', () => {
     });
   });
 });
+
+describe('redactIps, encoded and keyed addresses', () => {
+  it.each([
+    ['/v1/enrich/2001%3Adb8%3A%3A1', '/v1/enrich/[redacted-ip]'],
+    ['/v1/enrich/%3A%3Affff%3A5102%3A45a1', '/v1/enrich/[redacted-ip]'],
+    ['q=192%2E0%2E2%2E1&x=1', 'q=[redacted-ip]&x=1'],
+  ])('decodes %s before judging it', (text, expected) => {
+    expect(redactIps(text)).toBe(expected);
+  });
+
+  it('keeps percent-encoded text without an address as it was', () => {
+    expect(redactIps('/search?q=caf%C3%A9%20latte')).toBe('/search?q=caf%C3%A9%20latte');
+  });
+
+  it('redacts field names that are addresses', () => {
+    const record = { headers: { '192.0.2.7': 'x', 'x-trace': '2001:db8::1' } };
+    expect(JSON.stringify(record, redactingReplacer)).toBe('{"headers":{"[redacted-ip]":"x","x-trace":"[redacted-ip]"}}');
+  });
+});

@@ -12,11 +12,25 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
     throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBytes} bytes.`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
-  } catch {
+    parsed = JSON.parse(raw, rejectIllFormedText);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
     throw badRequest('INVALID_JSON', 'The request body is not valid JSON.');
   }
+  return parsed;
+}
+
+/**
+ * JSON may escape half of a UTF-16 surrogate pair (`"\ud800"`): valid JSON, but not text. Such a string
+ * cannot be sent on (SNS, e-mail, DynamoDB reject it), so it is the client's error, found before any work.
+ */
+function rejectIllFormedText(key: string, value: unknown): unknown {
+  if (!key.isWellFormed() || (typeof value === 'string' && !value.isWellFormed())) {
+    throw badRequest('INVALID_TEXT', 'The request body contains text that is not valid Unicode (an unpaired surrogate).');
+  }
+  return value;
 }
 
 export function headerValue(headers: APIGatewayProxyEvent['headers'] | null | undefined, name: string): string | undefined {

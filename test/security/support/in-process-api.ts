@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
+import { createDataSubjectRequestsApi, newRequestReference } from '../../../lambdas/data-subject-requests/data-subject-requests-api.js';
+import { createEnrichApi } from '../../../lambdas/enrich/enrich-api.js';
+import { notifyPendingConsumer } from '../../../lambdas/breach-notify/notify-pending.js';
+import { reportBreachApi } from '../../../lambdas/breach-report/report-breach.js';
+import { createEnricher, type Enricher } from '../../../lambdas/shared/enrichment/enricher.js';
+import { MmdbDatabase } from '../../../lambdas/shared/enrichment/mmdb-database.js';
+import { httpApi } from '../../../lambdas/shared/http/middleware.js';
+import { createLogger } from '../../../lambdas/shared/logging/logger.js';
+import { TenantDirectory } from '../../../lambdas/shared/tenants/tenant-directory.js';
+import { deriveVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
+import { VisitsRepository } from '../../../lambdas/shared/visits/visits-repository.js';
+import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../../lambdas/visitor-data/visitor-data-api.js';
+import { createVisitsApi } from '../../../lambdas/visits/visits-api.js';
+import { BreachEmulator, BUCKET } from '../../breach/support/emulator.js';
+import { sampleReport } from '../../breach/support/sample-report.js';
+import { failWhen, TENANT_IDS, wire } from '../../breach/support/wiring.js';
+import { lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
+import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
+import { testDatabase } from '../../support/maxmind-test-data.js';
+import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** The two tenants of every test here, as API Gateway identifies them (TENANT_API_KEYS). */
+export const TENANT_A = { apiKeyId: 'key-tenant-a', tenantId: 'tenant-a' } as const;
+export const TENANT_B = { apiKeyId: 'key-tenant-b', tenantId: 'tenant-b' } as const;
+
+/** An unexpected failure to inject: every dependency that can fail at run time throws it while set. */
+export class Faults {
+  error: Error | undefined;
+}
+
+/** What a route needs to put into a request: the values a tenant (or an attacker) would send. */
+export interface RouteSample {
+  /** An address: the path parameter, the visitor or the caller's address, an address searched for. */
+  readonly ip: string;
+  readonly siteId: string;
+  readonly pageUrl: string;
+}
+
+/**
+ * REGISTER EVERY ROUTE HERE: `METHOD /resource` → which function serves it in production, and a
+ * well-formed request built from a sample. The fuzz, log and tenant-isolation tests iterate the
+ * routes of lib/api/openapi.json and of the deployed API and fail on any route missing here.
+ */
+export const ROUTES: Readonly<Record<string, { readonly fn: FunctionName; readonly example: (sample: RouteSample) => EventParts }>> = {
+  'GET /v1/enrich/{ip}': { fn: 'enrich', example: ({ ip }) => ({ method: 'GET', resource: '/v1/enrich/{ip}', pathParameters: { ip } }) },
+  'POST /v1/enrich': { fn: 'enrich', example: ({ ip }) => ({ method: 'POST', resource: '/v1/enrich', body: { ips: [ip, '81.2.69.160'] } }) },
+  'GET /v1/health': { fn: 'enrich', example: ({ ip }) => ({ method: 'GET', resource: '/v1/health', sourceIp: ip }) },
+  'POST /v1/visits': {
+    fn: 'visits',
+    example: ({ ip, siteId, pageUrl }) => ({ method: 'POST', resource: '/v1/visits', body: { siteId, pageUrl, referrer: pageUrl, visitorIp: ip } }),
+  },
+  'GET /v1/visits': { fn: 'visits', example: ({ siteId }) => ({ method: 'GET', resource: '/v1/visits', query: { siteId, limit: '100' } }) },
+  'POST /v1/visitor-data/search': { fn: 'visitorData', example: ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/search', body: { ip, limit: 100 } }) },
+  'POST /v1/visitor-data/erase': { fn: 'visitorData', example: ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body: { ip } }) },
+  'POST /v1/data-subject-requests': {
+    fn: 'dataSubjectRequests',
+    example: ({ ip, siteId, pageUrl }) => ({
+      method: 'POST',
+      resource: '/v1/data-subject-requests',
+      apiKeyId: null,
+      body: { tenantId: TENANT_A.tenantId, siteId, type: 'access', message: `Which visits of mine to ${pageUrl} from ${ip} do you hold?`, contact: { email: 'jane.doe@example.org', name: `Jane (${ip})` } },
+    }),
+  },
+  'OPTIONS /v1/data-subject-requests': {
+    fn: 'dataSubjectRequests',
+    example: () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
+  },
+  'POST /v1/operator/breaches': {
+    fn: 'breachReport',
+    example: ({ ip, pageUrl }) => ({
+      method: 'POST',
+      resource: '/v1/operator/breaches',
+      apiKeyId: null,
+      body: sampleReport({ reportId: randomUUID(), nature: `Visit log of ${pageUrl} with visitor ${ip} was exposed.`, affectedTenants: ['acme'] }),
+    }),
+  },
+};
+
+export type FunctionName = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'breachReport';
+
+export const routeKey = (method: string, resource: string) => `${method.toUpperCase()} ${resource}`;
+
+export interface InProcessFunctions {
+  /** The function (middleware included) that serves a route in production. */
+  readonly handlers: Readonly<Record<FunctionName, ProxyHandler>>;
+  /** The breach notification retry consumer (an SQS-triggered function, no route). */
+  readonly notify: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  readonly table: TestVisitsTable;
+  readonly emulator: BreachEmulator;
+  readonly faults: Faults;
+  /**
+   * Builds the event (test/support/api-gateway-events.ts), lets `tweak` change it as only API Gateway
+   * could, and calls the function of its route (by resource and method).
+   */
+  call(parts: EventParts, tweak?: (event: APIGatewayProxyEvent) => void): Promise<{ status: number; body: any; text: string }>;
+  /** Items in the visits table, read straight from DynamoDB Local. */
+  visitCount(): Promise<number>;
+  /** Object versions in the breach register bucket, read straight from the emulator. */
+  registerVersionCount(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every function of the app, wired as its handler.ts wires it (the pure API inside the same httpApi
+ * middleware, a logger from createLogger) but on local dependencies: a MaxMind test database, a fresh
+ * visits table in the run's DynamoDB Local, the breach register, topics and queues in fauxqs.
+ * Loggers are created here, so logging settings in the environment (level, event logging) apply.
+ */
+export async function startInProcessFunctions(): Promise<InProcessFunctions> {
+  const table = await createTestVisitsTable();
+  const emulator = await BreachEmulator.start(TENANT_IDS);
+  const faults = new Faults();
+  const enricher = failingWith(faults, createEnricher(MmdbDatabase.open(testDatabase('GeoIP2-Enterprise-Test'))));
+  const tenants = TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS));
+  const keys = deriveVisitKeys(TEST_PSEUDONYM_SECRET);
+
+  const enrichLogger = createLogger('enrich');
+  const visitsLogger = createLogger('visits');
+  const visitorDataLogger = createLogger('visitor-data');
+  const requestsLogger = createLogger('data-subject-requests');
+  const breach = wire(emulator);
+  for (const client of [breach.s3, breach.sns, breach.sqs]) failWhen(client, () => faults.error);
+  const reportDeps = { ...breach.deps, logger: createLogger('breach-report') };
+  const notifyDeps = { ...breach.deps, logger: createLogger('breach-notify') };
+  const visitsOf = (tenantId: string) => {
+    const repository = new VisitsRepository({ client: table.documentClient, tableName: table.tableName, tenantId });
+    return faults.error ? failingRepository(repository, faults.error) : repository;
+  };
+  const noticeTopics = new Map(Object.values(TEST_TENANT_KEYS).map((tenantId) => [tenantId, emulator.server.createTopic(`notice-${tenantId}`).topicArn]));
+
+  const handlers: Record<FunctionName, ProxyHandler> = {
+    enrich: httpApi(createEnrichApi({ enricher, tenants }), enrichLogger),
+    visits: httpApi(
+      createVisitsApi({
+        enricher,
+        tenants,
+        visitsOf,
+        keys: async () => keys,
+        retentionDays: 30,
+        clock: () => new Date(),
+        newVisitId: randomUUID,
+        logger: visitsLogger,
+      }),
+      visitsLogger,
+    ),
+    visitorData: httpApi(
+      createVisitorDataApi({ tenants, visitsOf, keys: async () => keys, maxErasedPerRequest: MAX_ERASED_PER_REQUEST, logger: visitorDataLogger }),
+      visitorDataLogger,
+    ),
+    dataSubjectRequests: withCors(
+      httpApi(
+        createDataSubjectRequestsApi({ topics: noticeTopics, sns: breach.sns, clock: () => new Date(), newReference: newRequestReference, logger: requestsLogger }),
+        requestsLogger,
+      ),
+    ),
+    breachReport: reportBreachApi(reportDeps),
+  };
+  const notify = notifyPendingConsumer(notifyDeps) as unknown as InProcessFunctions['notify'];
+
+  return {
+    handlers,
+    notify,
+    table,
+    emulator,
+    faults,
+    async call(parts, tweak) {
+      const event = proxyEvent(parts);
+      tweak?.(event);
+      const route = ROUTES[routeKey(event.httpMethod, event.resource)];
+      if (!route) throw new Error(`no function serves ${routeKey(event.httpMethod, event.resource)}: register it in ROUTES`);
+      const result = await handlers[route.fn](event, lambdaContext(route.fn));
+      return { status: result.statusCode, body: result.body === '' ? undefined : JSON.parse(result.body), text: result.body };
+    },
+    async visitCount() {
+      let count = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await table.documentClient.send(new ScanCommand({ TableName: table.tableName, Select: 'COUNT', ExclusiveStartKey: startKey }));
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return count;
+    },
+    async registerVersionCount() {
+      const listing = await breach.s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET }));
+      return (listing.Versions?.length ?? 0) + (listing.DeleteMarkers?.length ?? 0);
+    },
+    async stop() {
+      await table.drop();
+      await emulator.stop();
+    },
+  };
+}
+
+/** The enricher, failing while a fault is set. */
+function failingWith(faults: Faults, enricher: Enricher): Enricher {
+  return {
+    database: enricher.database,
+    enrich(address) {
+      if (faults.error) throw faults.error;
+      return enricher.enrich(address);
+    },
+  };
+}
+
+/** A repository whose every call fails as a DynamoDB outage would. */
+function failingRepository(repository: VisitsRepository, error: Error): VisitsRepository {
+  const fail = async () => Promise.reject(error);
+  return Object.assign(Object.create(repository) as VisitsRepository, { add: fail, list: fail, listByVisitor: fail, deleteByVisitor: fail });
+}

@@ -151,6 +151,65 @@ describe('EnrichmentStack', () => {
   });
 });
 
+describe('WAF on the API stage', () => {
+  it('blocks by client IP rate, oversized bodies and the AWS common and known-bad-inputs rule sets', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([
+        Match.objectLike({ Name: 'RatePerClientIp', Action: { Block: {} }, Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 2000 } } }),
+        Match.objectLike({
+          Name: 'BodyTooLarge',
+          Action: { Block: {} },
+          Statement: { SizeConstraintStatement: Match.objectLike({ ComparisonOperator: 'GT', Size: 16384, FieldToMatch: { Body: { OversizeHandling: 'MATCH' } } }) },
+        }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
+        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
+      ]),
+    });
+    const stage = built.enrichment.getLogicalId(built.enrichment.api.api.deploymentStage.node.defaultChild as never);
+    expect(JSON.stringify(template.findResources('AWS::WAFv2::WebACLAssociation'))).toContain(stage);
+  });
+
+  it('keeps no sampled requests and logs only blocked requests', () => {
+    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+    for (const rule of acl!.Properties.Rules) expect(rule.VisibilityConfig.SampledRequestsEnabled).toBe(false);
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      LoggingFilter: { DefaultBehavior: 'DROP', Filters: [Match.objectLike({ Behavior: 'KEEP', Conditions: [{ ActionCondition: { Action: 'BLOCK' } }] })] },
+    });
+  });
+});
+
+describe('audit trail', () => {
+  it('records management events and the data events of the breach register and the visits table, with file validation', () => {
+    const bucket = built.enrichment.getLogicalId(built.enrichment.breachRegister.bucket.node.defaultChild as never);
+    const table = built.enrichment.getLogicalId(built.enrichment.visits.table.node.defaultChild as never);
+    const [trail] = Object.values(template.findResources('AWS::CloudTrail::Trail'));
+    expect(trail!.Properties).toMatchObject({ IsMultiRegionTrail: true, EnableLogFileValidation: true, IsLogging: true });
+    expect(trail!.Properties.EventSelectors).toBeUndefined();
+    const selectors = JSON.stringify(trail!.Properties.AdvancedEventSelectors);
+    expect(selectors).toContain('"Equals":["Management"]');
+    expect(selectors).toContain('"Equals":["AWS::S3::Object"]');
+    expect(selectors).toContain(`"Fn::GetAtt":["${bucket}","Arn"]`);
+    expect(selectors).toContain('"Equals":["AWS::DynamoDB::Table"]');
+    expect(selectors).toContain(`"Fn::GetAtt":["${table}","Arn"]`);
+  });
+
+  it('delivers to a versioned Object Lock (COMPLIANCE) bucket encrypted with its own key, kept for the audit retention', () => {
+    const trailBucket = built.enrichment.getLogicalId(built.enrichment.auditTrail.bucket.node.defaultChild as never);
+    const bucket = template.toJSON().Resources[trailBucket];
+    expect(bucket.Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 399 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toMatchObject({
+      SSEAlgorithm: 'aws:kms',
+      KMSMasterKeyID: expect.anything(),
+    });
+  });
+});
+
 describe('log retention', () => {
   it.each([
     [1, 1], [2, 1], [30, 30], [45, 30], [365, 365], [3650, 3288],

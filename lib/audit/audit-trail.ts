@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { recordBucketProps } from '../security/record-bucket.js';
 import { RetainedLogGroup } from '../retention/retained-log-group.js';
 
 /**
@@ -69,19 +70,11 @@ export class AuditTrail extends Construct {
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      objectLockEnabled: true,
+      ...recordBucketProps(this.encryptionKey),
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays - 1)),
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogs,
       // Locked until the lifecycle's expiry; the version it then leaves behind goes a day later.
       lifecycleRules: [expireWithin(props.retentionDays)],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     const cloudWatchCopy = new RetainedLogGroup(this, 'Logs', {

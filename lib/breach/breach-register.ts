@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { recordBucketProps } from '../security/record-bucket.js';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../config/load-config.js';
 import { yearsInDays } from '../retention/retention-limits.js';
@@ -97,14 +98,7 @@ export class BreachRegister extends Construct {
     );
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      objectLockEnabled: true,
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...recordBucketProps(this.encryptionKey),
       // Storage limitation: when a record's retention ends, it goes (S3 refuses to remove a locked version
       // any earlier). Expiry plus the noncurrent day is the longest span of the retention years.
       lifecycleRules: [{
@@ -112,7 +106,6 @@ export class BreachRegister extends Construct {
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     // Set on the L1 to state the retention in whole years (the L2 converts every duration to days).

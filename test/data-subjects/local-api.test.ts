@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControllerNotice } from '../../bin/local/controller-inbox.js';
-import { startLocalApi, type LocalApi } from '../../bin/local/local-api.js';
+import type { LocalApi } from '../../bin/local/local-api.js';
 import type { LocalApiKey } from '../../bin/local/local-credentials.js';
-import { createLogger } from '../../lambdas/shared/logging/logger.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
+import { startTestLocalApi } from '../support/local-api.js';
 import { REPO_ROOT, testDatabase } from '../support/maxmind-test-data.js';
-import { TEST_PSEUDONYM_SECRET } from '../support/visits-api-harness.js';
 
 /** The new routes of the local API (npm start) over real HTTP: the adapter, the functions, DynamoDB Local, local SNS. */
 const KEYS: LocalApiKey[] = [
@@ -25,22 +24,7 @@ describe('startLocalApi: data-subject routes', () => {
 
   beforeAll(async () => {
     table = await createTestVisitsTable();
-    const quiet = () => {
-      const logger = createLogger('local-test');
-      logger.setLogLevel('SILENT');
-      return logger;
-    };
-    api = await startLocalApi({
-      mmdbPath: testDatabase('GeoIP2-Enterprise-Test'),
-      dynamoDbEndpoint: table.endpoint,
-      tableName: table.tableName,
-      apiKeys: KEYS,
-      pseudonymSecret: TEST_PSEUDONYM_SECRET,
-      retentionDays: 30,
-      port: 0,
-      loggers: { enrich: quiet(), visits: quiet(), visitorData: quiet(), dataSubjectRequests: quiet() },
-      onControllerNotice: (notice) => notices.push(notice),
-    });
+    api = await startTestLocalApi(table, KEYS, { onControllerNotice: (notice) => notices.push(notice) });
   });
   afterAll(async () => {
     await api.close();

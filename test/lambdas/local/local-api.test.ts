@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApi, type LocalApi } from '../../../bin/local/local-api.js';
+import type { LocalApi } from '../../../bin/local/local-api.js';
 import type { LocalApiKey } from '../../../bin/local/local-credentials.js';
-import { createLogger } from '../../../lambdas/shared/logging/logger.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
-import { testDatabase } from '../../support/maxmind-test-data.js';
-import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
+import { startTestLocalApi } from '../../support/local-api.js';
 
 const KEYS: LocalApiKey[] = [
   { tenantId: 'tenant-a', apiKey: 'local-key-a', apiKeyId: 'key-id-a' },
@@ -18,21 +16,7 @@ describe('the local API (adapter + handlers over HTTP)', () => {
 
   beforeAll(async () => {
     table = await createTestVisitsTable();
-    const quiet = () => {
-      const logger = createLogger('local-test');
-      logger.setLogLevel('SILENT');
-      return logger;
-    };
-    api = await startLocalApi({
-      mmdbPath: testDatabase('GeoIP2-Enterprise-Test'),
-      dynamoDbEndpoint: table.endpoint,
-      tableName: table.tableName,
-      apiKeys: KEYS,
-      pseudonymSecret: TEST_PSEUDONYM_SECRET,
-      retentionDays: 30,
-      port: 0,
-      loggers: { enrich: quiet(), visits: quiet() },
-    });
+    api = await startTestLocalApi(table, KEYS);
   });
   afterAll(async () => {
     await api.close();

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     backends = await step('starting DynamoDB Local and the Secrets Manager stand-in', () => startLocalBackends(databasePath));
     const local = backends;
     const latency = await step('warm handler latency', () =>
-      benchmarkHandlerLatency({ addressFile, workDirectory, handlerEnvironment: local.handlerEnvironment, secretFetches: local.secrets.calls }),
+      benchmarkHandlerLatency({ addressFile, workDirectory, handlerEnvironment: local.handlerEnvironment, secretFetches: () => local.secrets.calls }),
     );
     const visitWriteUnits = await step('write units of a stored visit', () => measureVisitWriteUnits(local.dynamoDbEndpoint, local.tableName));
     const lambdaBundles = await step('bundling the functions', () => buildLambdaBundles(path.join(workDirectory, 'bundles')));

@@ -2,7 +2,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../../bin/local/dynamodb
 import { localDynamoDbClient } from '../../bin/local/local-aws.js';
 import { createVisitsTable } from '../../bin/local/visits-table.js';
 import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
-import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secrets-manager-stand-in.js';
+import { SecretsManagerStandIn } from '../../test/support/secrets-manager-stand-in.js';
 
 export const BENCH_API_KEY_ID = 'bench-api-key';
 export const BENCH_TENANT_ID = 'bench-tenant';
@@ -25,18 +25,17 @@ export interface LocalBackends {
 /** Amazon DynamoDB Local with the visits table, and the Secrets Manager stand-in. */
 export async function startLocalBackends(databasePath: string): Promise<LocalBackends> {
   const dynamo: DynamoDbLocal = await startDynamoDbLocal();
-  let secrets: SecretsManagerStandIn | undefined;
+  const secrets = new SecretsManagerStandIn(SECRET_ARN, BENCH_PSEUDONYM_SECRET);
   try {
     const tableName = 'bench-visits';
     const client = localDynamoDbClient(dynamo.endpoint);
     await createVisitsTable(client, tableName);
     client.destroy();
-    secrets = await startSecretsManagerStandIn(SECRET_ARN, BENCH_PSEUDONYM_SECRET);
-    const standIn = secrets;
+    const secretsEndpoint = await secrets.start();
     return {
       dynamoDbEndpoint: dynamo.endpoint,
       tableName,
-      secrets: standIn,
+      secrets,
       handlerEnvironment: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         MMDB_PATH: databasePath,
@@ -51,14 +50,14 @@ export async function startLocalBackends(databasePath: string): Promise<LocalBac
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: standIn.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint,
       },
       stop: async () => {
-        await Promise.allSettled([standIn.close(), dynamo.stop()]);
+        await Promise.allSettled([secrets.stop(), dynamo.stop()]);
       },
     };
   } catch (error) {
-    await Promise.allSettled([secrets?.close(), dynamo.stop()]);
+    await Promise.allSettled([secrets.stop(), dynamo.stop()]);
     throw error;
   }
 }

@@ -7,7 +7,7 @@ import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb
 import { REPO_ROOT } from '../support/maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET, visitsApiHarness } from '../support/visits-api-harness.js';
 import { ControllerTopics, REGION } from './support/controller-topics.js';
-import { SecretsManagerStandIn } from './support/secrets-manager-stand-in.js';
+import { SecretsManagerStandIn } from '../support/secrets-manager-stand-in.js';
 
 /**
  * The deployed entry points (lambdas/<name>/handler.ts), loaded fresh like a new Lambda container

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
 import { deriveVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
@@ -7,49 +5,14 @@ import { jsonOf, lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } 
 import { capturedOutput } from '../../support/captured-output.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { testDatabase } from '../../support/maxmind-test-data.js';
+import { SecretsManagerStandIn } from '../../support/secrets-manager-stand-in.js';
 
 const SECRET = 'handler-test-secret-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:pseudonym-key-AbCdEf';
 
-/**
- * Secrets Manager has no local emulator here, so this test answers GetSecretValue with a minimal
- * stand-in speaking the service's JSON protocol: the real SDK client in the handler talks to it over
- * HTTP. It counts calls, to prove the secret is fetched once per container, and can fail on demand.
- */
-class SecretsManagerStandIn {
-  calls = 0;
-  failNext = false;
-  private server!: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        this.calls++;
-        const { SecretId } = JSON.parse(body) as { SecretId: string };
-        const ok = request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && SecretId === SECRET_ARN && !this.failNext;
-        this.failNext = false;
-        response.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(
-          JSON.stringify(
-            ok ? { ARN: SECRET_ARN, Name: 'pseudonym-key', SecretString: SECRET, VersionId: 'v1' } : { __type: 'ResourceNotFoundException', message: 'no such secret' },
-          ),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('lambdas/visits/handler.ts', () => {
   let table: TestVisitsTable;
-  const secrets = new SecretsManagerStandIn();
+  const secrets = new SecretsManagerStandIn(SECRET_ARN, SECRET);
   let secretsEndpoint: string;
 
   beforeAll(async () => {

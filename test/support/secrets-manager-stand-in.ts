@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * Secrets Manager has no local emulator here: this stand-in answers GetSecretValue for one secret in
- * the service's JSON protocol, so the real SDK client in a handler talks to it over HTTP.
+ * the service's JSON protocol, so the real SDK client in a handler talks to it over HTTP. It counts the
+ * calls (to prove the secret is fetched once per container) and can fail the next one on demand.
  */
 export class SecretsManagerStandIn {
+  calls = 0;
+  failNext = false;
   private server: Server | undefined;
 
   constructor(
@@ -19,8 +22,10 @@ export class SecretsManagerStandIn {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
+        this.calls++;
         const { SecretId } = JSON.parse(body) as { SecretId: string };
-        const ok = request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && SecretId === this.secretArn;
+        const ok = request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && SecretId === this.secretArn && !this.failNext;
+        this.failNext = false;
         response.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
         response.end(
           JSON.stringify(
@@ -35,6 +40,10 @@ export class SecretsManagerStandIn {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    return new Promise((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
   }
 }

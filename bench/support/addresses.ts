@@ -1,24 +1,13 @@
 import { parseIpAddress } from '../../lambdas/shared/ip/ip-address.js';
 import { specialPurposeOf } from '../../lambdas/shared/ip/special-purpose.js';
-
-/** Seeded 32-bit PRNG (mulberry32): the same seed gives the same address list on every machine. */
-function randomWords(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { seededWords } from '../../test/support/seeded-random.js';
 
 /**
  * `count` distinct-ish random public addresses, three IPv4 to one IPv6 (IPv6 from 2000::/4, where
  * the allocated global unicast space is), skipping every special-purpose range the API refuses.
  */
 export function samplePublicAddresses(count: number, seed = 20_260_101): string[] {
-  const next = randomWords(seed);
+  const next = seededWords(seed);
   const hex = () => (next() & 0xffff).toString(16);
   const addresses: string[] = [];
   while (addresses.length < count) {

@@ -14,17 +14,7 @@ export function temporaryDirectory(): { readonly dir: string; readonly remove: (
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so sampled tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../support/seeded-random.js';
 
 /** A uniformly chosen bigint in [low, high]. */
 export function randomBetween(random: () => number, low: bigint, high: bigint): bigint {

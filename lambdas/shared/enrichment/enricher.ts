@@ -35,14 +35,33 @@ export interface Enricher {
   enrich(address: IpAddress): Enrichment;
 }
 
+/** What a database record says, read once per record: the reader hands out the same (cached) object. */
+interface DescribedRecord {
+  readonly fields: ReturnType<typeof recordFields>;
+  readonly classification: Classification;
+}
+
+const NO_RECORD: DescribedRecord = describe({});
+
+function describe(record: Readonly<Record<string, unknown>>): DescribedRecord {
+  const fields = recordFields(record);
+  return { fields, classification: classify(fields) };
+}
+
 export function createEnricher(database: MmdbDatabase): Enricher {
   const { type, buildDate, description } = database.info;
   const source: EnrichmentSource = { type, buildDate, attribution: description };
+  const described = new WeakMap<object, DescribedRecord>();
+  const describeOnce = (record: Readonly<Record<string, unknown>>): DescribedRecord => {
+    let known = described.get(record);
+    if (!known) described.set(record, (known = describe(record)));
+    return known;
+  };
   return {
     database: database.info,
     enrich(address) {
       const match = database.lookup(address);
-      const fields = recordFields(match?.record ?? {});
+      const { fields, classification } = match ? describeOnce(match.record) : NO_RECORD;
       return {
         ip: address.text,
         found: match !== undefined,
@@ -54,7 +73,7 @@ export function createEnricher(database: MmdbDatabase): Enricher {
         connectionType: fields.connectionType,
         userType: fields.userType,
         country: fields.country,
-        classification: classify(fields),
+        classification,
         database: source,
       };
     },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Reader, type Response } from 'maxmind';
 import type { IpAddress } from '../ip/ip-address.js';
 import { networkCidr } from '../ip/ip-address.js';
+import { BoundedRecordCache } from './record-cache.js';
 import { CorruptDatabaseError, countNetworks } from './search-tree.js';
 
 /** What the API tells about the loaded database (health, and every enrichment's `database`). */
@@ -42,6 +43,9 @@ export interface OpenOptions {
   readonly verifiedNetworkCount?: number;
 }
 
+/** Distinct records kept decoded: the default database has ~91,000, a few KB-sized GeoIP2 records fit too. */
+const RECORD_CACHE_ENTRIES = 100_000;
+
 const METADATA_MARKER = Buffer.from('\xAB\xCD\xEFMaxMind.com', 'latin1');
 
 /**
@@ -79,7 +83,7 @@ export class MmdbDatabase {
     try {
       const dataSectionEnd = contents.lastIndexOf(METADATA_MARKER);
       if (dataSectionEnd < 0) throw new CorruptDatabaseError('no MaxMind DB metadata marker');
-      const reader = new Reader<Response>(contents);
+      const reader = new Reader<Response>(contents, { cache: new BoundedRecordCache(RECORD_CACHE_ENTRIES) });
       const { metadata } = reader;
       if (metadata.binaryFormatMajorVersion !== 2) throw new CorruptDatabaseError(`unsupported format version ${metadata.binaryFormatMajorVersion}`);
       if (metadata.ipVersion !== 4 && metadata.ipVersion !== 6) throw new CorruptDatabaseError(`unsupported ip_version ${metadata.ipVersion}`);

@@ -1,3 +1,4 @@
+import { jsonObjectEntries } from '../shared/config/json-object-env.js';
 import { TENANT_ID_PATTERN } from '../shared/tenants/tenant-id.js';
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
@@ -7,18 +8,7 @@ const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256
  * notice topic. Its keys are also the tenants that accept data-subject requests.
  */
 export function tenantTopicsFromJson(json: string | undefined): ReadonlyMap<string, string> {
-  if (!json) throw new Error('TENANT_TOPIC_ARNS is not set');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new Error('TENANT_TOPIC_ARNS is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('TENANT_TOPIC_ARNS must be a JSON object of tenant id → SNS topic ARN');
-  }
-  const entries = Object.entries(parsed);
-  if (entries.length === 0) throw new Error('TENANT_TOPIC_ARNS maps no tenant to a topic');
+  const entries = jsonObjectEntries('TENANT_TOPIC_ARNS', json, { object: 'tenant id → SNS topic ARN', entries: 'tenant to a topic' });
   for (const [tenantId, topicArn] of entries) {
     if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error(`TENANT_TOPIC_ARNS: ${JSON.stringify(tenantId)} is not a valid tenant id`);
     if (typeof topicArn !== 'string' || !SNS_TOPIC_ARN.test(topicArn)) throw new Error(`TENANT_TOPIC_ARNS: the topic of ${tenantId} is not an SNS topic ARN`);

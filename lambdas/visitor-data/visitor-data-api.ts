@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpError } from '../shared/http/http-error.js';
 import { parseJsonBody } from '../shared/http/json-body.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
+import { tenantApi, type TenantRequest } from '../shared/tenants/tenant-api.js';
 import { queryParameters } from '../shared/http/query.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { selectRoute, type RouteTable } from '../shared/http/router.js';
+import type { RouteTable } from '../shared/http/router.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
 import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 import type { VisitKeys } from '../shared/visits/visit-keys.js';
@@ -31,11 +31,6 @@ export interface VisitorDataApiDeps {
  */
 export const MAX_ERASED_PER_REQUEST = 1000;
 
-interface TenantRequest {
-  readonly event: APIGatewayProxyEvent;
-  readonly tenantId: string;
-}
-
 /**
  * The controller's tools for a data subject's rights, on the calling tenant's own visits only:
  * access (POST /v1/visitor-data/search) and erasure (POST /v1/visitor-data/erase). The address is
@@ -47,10 +42,7 @@ export function createVisitorDataApi(deps: VisitorDataApiDeps): ApiHandler {
     '/v1/visitor-data/search': { POST: (request) => search(deps, request) },
     '/v1/visitor-data/erase': { POST: (request) => erase(deps, request) },
   };
-  return async (event) => {
-    const tenantId = deps.tenants.tenantOf(event);
-    return selectRoute(routes, event)({ event, tenantId });
-  };
+  return tenantApi(deps.tenants, routes);
 }
 
 async function search(deps: VisitorDataApiDeps, { event, tenantId }: TenantRequest) {

@@ -5,9 +5,10 @@ import type { Enricher } from '../shared/enrichment/enricher.js';
 import { HttpError, badRequest } from '../shared/http/http-error.js';
 import { parseJsonBody } from '../shared/http/json-body.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
+import { tenantApi, type TenantRequest } from '../shared/tenants/tenant-api.js';
 import { queryParameters } from '../shared/http/query.js';
 import { jsonResponse } from '../shared/http/responses.js';
-import { selectRoute, type RouteTable } from '../shared/http/router.js';
+import type { RouteTable } from '../shared/http/router.js';
 import type { IpAddress } from '../shared/ip/ip-address.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
 import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
@@ -31,11 +32,6 @@ export interface VisitsApiDeps {
   readonly logger: Logger;
 }
 
-interface TenantRequest {
-  readonly event: APIGatewayProxyEvent;
-  readonly tenantId: string;
-}
-
 const DAY_SECONDS = 86_400;
 
 /** POST /v1/visits (record one visit of the calling tenant) and GET /v1/visits (list them). */
@@ -46,10 +42,7 @@ export function createVisitsApi(deps: VisitsApiDeps): ApiHandler {
       GET: (request) => listVisits(deps, request),
     },
   };
-  return async (event) => {
-    const tenantId = deps.tenants.tenantOf(event);
-    return selectRoute(routes, event)({ event, tenantId });
-  };
+  return tenantApi(deps.tenants, routes);
 }
 
 /**

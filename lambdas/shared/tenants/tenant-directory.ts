@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { jsonObjectEntries } from '../config/json-object-env.js';
 import { HttpError } from '../http/http-error.js';
 import { TENANT_ID_PATTERN } from './tenant-id.js';
 
@@ -19,18 +20,7 @@ export class TenantDirectory {
 
   /** Parses TENANT_API_KEYS: a JSON object { "<API Gateway apiKeyId>": "<tenantId>" }. */
   static fromJson(json: string | undefined): TenantDirectory {
-    if (!json) throw new Error('TENANT_API_KEYS is not set');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch {
-      throw new Error('TENANT_API_KEYS is not valid JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Error('TENANT_API_KEYS must be a JSON object of API key id → tenant id');
-    }
-    const entries = Object.entries(parsed);
-    if (entries.length === 0) throw new Error('TENANT_API_KEYS maps no API key to a tenant');
+    const entries = jsonObjectEntries('TENANT_API_KEYS', json, { object: 'API key id → tenant id', entries: 'API key to a tenant' });
     for (const [, tenantId] of entries) if (typeof tenantId !== 'string') throw new Error('TENANT_API_KEYS values must be tenant ids');
     return new TenantDirectory(new Map(entries as Array<[string, string]>));
   }

@@ -5,12 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { open } from 'maxmind';
 import { buildDatabase } from '../layers/mmdb/builder/build-database.js';
+import { maxmindSourceData, REPO_ROOT, testDatabase } from '../test/support/repo-paths.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAXMIND_TEST_DATA = path.resolve(REPO_ROOT, '../shared/testdata/maxmind');
 const COMPARED_DATABASES = [
   'GeoLite2-ASN',
   'GeoIP2-ISP',
@@ -101,14 +100,14 @@ async function compareWithMaxMind(directory: string): Promise<MmdbBuilderBenchma
   for (const database of COMPARED_DATABASES) {
     const output = path.join(directory, `${database}.mmdb`);
     const statistics = await buildDatabase({
-      inputs: [{ path: path.join(MAXMIND_TEST_DATA, 'source-data', `${database}-Test.json`) }],
+      inputs: [{ path: maxmindSourceData(`${database}-Test`) }],
       output,
       databaseType: database,
       description: { en: `${database.replaceAll('-', ' ')} Test Database (fake GeoIP2 data, for example purposes only)` },
       languages: ['en'],
       buildEpoch: 1_700_000_000n,
     });
-    const maxmindBytes = statSync(path.join(MAXMIND_TEST_DATA, 'test-data', `${database}-Test.mmdb`)).size;
+    const maxmindBytes = statSync(testDatabase(`${database}-Test`)).size;
     rows.push({ database, ourBytes: statistics.fileBytes, maxmindBytes, ratio: statistics.fileBytes / maxmindBytes });
   }
   return rows;

@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO_ROOT } from '../../test/support/repo-paths.js';
 export const HELLO_WORLD = 'hello-world';
 
 export interface LambdaBundle {

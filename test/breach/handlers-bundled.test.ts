@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { interceptLocalhostDns } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,7 +14,7 @@ import { sampleReport } from './support/sample-report.js';
  * for Node 24, the AWS SDK left to the runtime), loaded like Lambda loads it (configuration from the
  * environment at module scope, SDK clients created there) and invoked against fauxqs.
  */
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { REPO_ROOT } from '../support/repo-paths.js';
 const OUT_DIR = path.join(REPO_ROOT, 'node_modules/.cache/breach-handler-bundles');
 const TENANTS = ['acme', 'globex'];
 

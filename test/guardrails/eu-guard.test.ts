@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Duration, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as backup from 'aws-cdk-lib/aws-backup';
@@ -25,7 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEuGuard } from '../../lib/guardrails/eu-guard.js';
 import { GuardrailStack } from '../../lib/guardrails/guardrail-stack.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { REPO_ROOT } from '../support/repo-paths.js';
 const ACCOUNT = '111122223333';
 const FRANKFURT = { account: ACCOUNT, region: 'eu-central-1' };
 const CLAUSE = 'EU-only processing clause of the processor agreement';

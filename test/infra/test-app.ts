@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { composeApp, composeAppPublishingRegister } from '../../lib/app.js';
 import { loadConfig } from '../../lib/config/load-config.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const TEST_DATABASE = path.resolve(REPO_ROOT, '../shared/testdata/maxmind/test-data/GeoLite2-ASN-Test.mmdb');
+import { REPO_ROOT, testDatabase } from '../support/repo-paths.js';
+
+export { REPO_ROOT };
+export const TEST_DATABASE = testDatabase('GeoLite2-ASN-Test');
 
 export const TEST_CONTEXT = {
   account: '123456789012',

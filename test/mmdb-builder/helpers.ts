@@ -1,13 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Reader, type Response } from 'maxmind';
 import { MmdbWriter, type MmdbWriterOptions } from '../../layers/mmdb/builder/mmdb-writer.js';
 import type { MmdbValue } from '../../layers/mmdb/builder/mmdb-value.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const maxmindTestData = path.resolve(repoRoot, '../shared/testdata/maxmind');
+export { REPO_ROOT as repoRoot, maxmindSourceData, testDatabase } from '../support/repo-paths.js';
 
 export function temporaryDirectory(): { readonly dir: string; readonly remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'mmdb-builder-test-'));

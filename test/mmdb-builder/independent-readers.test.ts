@@ -10,7 +10,8 @@ import { MmdbWriter } from '../../layers/mmdb/builder/mmdb-writer.js';
 import { MmdbNumber } from '../../layers/mmdb/builder/mmdb-value.js';
 import {
   TEST_WRITER_OPTIONS,
-  maxmindTestData,
+  maxmindSourceData,
+  testDatabase,
   networkBounds,
   queryForms,
   randomBetween,
@@ -34,7 +35,7 @@ const pairs: Pair[] = [];
 
 /** A seeded sample of addresses in, at the edges of and just outside the database's networks. */
 function sampleAddresses(name: string): string[] {
-  const source = path.join(maxmindTestData, 'source-data', `${name}-Test.json`);
+  const source = maxmindSourceData(`${name}-Test`);
   const networks = (JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>[]).flatMap((entry) => Object.keys(entry));
   const random = seededRandom(name.length * 104_729);
   const ips: string[] = [];
@@ -49,14 +50,14 @@ beforeAll(async () => {
   for (const name of DATABASES) {
     const ours = path.join(temp.dir, `${name}.mmdb`);
     await buildDatabase({
-      inputs: [{ path: path.join(maxmindTestData, 'source-data', `${name}-Test.json`) }],
+      inputs: [{ path: maxmindSourceData(`${name}-Test`) }],
       output: ours,
       databaseType: name,
       description: { en: `${name} cross-check` },
       languages: ['en'],
       buildEpoch: 1_700_000_000n,
     });
-    pairs.push({ ours, theirs: path.join(maxmindTestData, 'test-data', `${name}-Test.mmdb`), ips: sampleAddresses(name) });
+    pairs.push({ ours, theirs: testDatabase(`${name}-Test`), ips: sampleAddresses(name) });
   }
 });
 

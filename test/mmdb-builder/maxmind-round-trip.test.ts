@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reader, type Response, open } from 'maxmind';
 import { buildDatabase } from '../../layers/mmdb/builder/build-database.js';
-import { maxmindTestData, networkBounds, queryForms, randomBetween, seededRandom, temporaryDirectory } from './helpers.js';
+import { maxmindSourceData, testDatabase, networkBounds, queryForms, randomBetween, seededRandom, temporaryDirectory } from './helpers.js';
 
 const ROUND_TRIP_DATABASES = [
   'GeoLite2-ASN',
@@ -20,7 +20,7 @@ const temp = temporaryDirectory();
 afterAll(temp.remove);
 
 describe.each(ROUND_TRIP_DATABASES)('%s built from its source JSON', (name) => {
-  const source = path.join(maxmindTestData, 'source-data', `${name}-Test.json`);
+  const source = maxmindSourceData(`${name}-Test`);
   const networks = (JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>[]).flatMap((entry) => Object.keys(entry));
   let ours: Reader<Response>;
   let theirs: Reader<Response>;
@@ -36,7 +36,7 @@ describe.each(ROUND_TRIP_DATABASES)('%s built from its source JSON', (name) => {
       buildEpoch: 1_700_000_000n,
     });
     ours = await open(output);
-    theirs = await open(path.join(maxmindTestData, 'test-data', `${name}-Test.mmdb`));
+    theirs = await open(testDatabase(`${name}-Test`));
   });
 
   it('answers like MaxMind for the first, last and a random address of every network, in every notation', () => {
@@ -78,7 +78,7 @@ describe.each(ROUND_TRIP_DATABASES)('%s built from its source JSON', (name) => {
 
   it('is no larger than 1.25 times MaxMind\'s file', () => {
     const ourSize = statSync(path.join(temp.dir, `${name}.mmdb`)).size;
-    const theirSize = statSync(path.join(maxmindTestData, 'test-data', `${name}-Test.mmdb`)).size;
+    const theirSize = statSync(testDatabase(`${name}-Test`)).size;
     expect(ourSize).toBeLessThanOrEqual(theirSize * 1.25);
   });
 });

@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { maxmindSourceData } from './repo-paths.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** MaxMind's test databases live next to the clone (shared/), in CI as locally. */
-export const MAXMIND_TEST_DATA = path.resolve(REPO_ROOT, '../shared/testdata/maxmind');
-
-export const testDatabase = (name: string) => path.join(MAXMIND_TEST_DATA, 'test-data', `${name}.mmdb`);
+export { REPO_ROOT, testDatabase } from './repo-paths.js';
 
 /**
  * A network as plain integer bounds, computed here with BigInt arithmetic, independently of the
@@ -28,7 +23,7 @@ export interface SourceNetwork extends Network {
 
 /** Reads source-data/<name>.json (a list of { "<network>": record }). */
 export function sourceNetworks(name: string): SourceNetwork[] {
-  const entries = JSON.parse(readFileSync(path.join(MAXMIND_TEST_DATA, 'source-data', `${name}.json`), 'utf8')) as Array<Record<string, any>>;
+  const entries = JSON.parse(readFileSync(maxmindSourceData(name), 'utf8')) as Array<Record<string, any>>;
   return entries.flatMap((entry) => Object.entries(entry)).map(([cidr, record]) => ({ ...parseCidr(cidr), record }));
 }
 

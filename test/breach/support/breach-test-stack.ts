@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { ApiFunction } from '../../../lib/enrichment/api-function.js';
@@ -17,7 +16,7 @@ export const RETENTION_YEARS = 7;
 export const RETENTION_DAYS = 45;
 export const AUDIT_LOG_RETENTION_DAYS = 120;
 
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+import { REPO_ROOT } from '../../support/repo-paths.js';
 
 /** The feature flags `cdk synth` applies (from cdk.json), so the test synthesizes what a deployment would. */
 function featureFlags(): Record<string, unknown> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { open } from 'maxmind';
-import { buildDatabase } from '../layers/mmdb/builder/build-database.js';
+import { buildDatabase } from '../tools/mmdb-builder/build-database.js';
 import { maxmindSourceData, REPO_ROOT, testDatabase } from '../test/support/repo-paths.js';
 
 const COMPARED_DATABASES = [

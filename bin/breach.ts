@@ -4,8 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { runBreachCli } from '../lib/breach/cli/breach-cli.js';
-import { configuredTenantIds } from '../lib/breach/cli/configured-tenants.js';
+import { runBreachCli } from '../tools/breach/breach-cli.js';
+import { configuredTenantIds } from '../tools/breach/configured-tenants.js';
 
 process.exitCode = await runBreachCli(process.argv.slice(2), {
   out: (line) => console.log(line),

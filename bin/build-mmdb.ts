@@ -4,11 +4,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type InputFormat, buildDatabase } from '../layers/mmdb/builder/build-database.js';
-import { InputError } from '../layers/mmdb/builder/input-error.js';
-import { type FieldType, isFieldType } from '../layers/mmdb/builder/mmdb-value.js';
-import type { MmdbStatistics } from '../layers/mmdb/builder/mmdb-writer.js';
-import { RECORD_SIZES, type RecordSize } from '../layers/mmdb/builder/serialize-tree.js';
+import { type InputFormat, buildDatabase } from '../tools/mmdb-builder/build-database.js';
+import { InputError } from '../tools/mmdb-builder/input-error.js';
+import { type FieldType, isFieldType } from '../tools/mmdb-builder/mmdb-value.js';
+import type { MmdbStatistics } from '../tools/mmdb-builder/mmdb-writer.js';
+import { RECORD_SIZES, type RecordSize } from '../tools/mmdb-builder/serialize-tree.js';
 import { DEFAULT_DATABASE_PATH, buildDefaultDatabase, rebuildDefaultDatabase } from '../layers/mmdb/default-database.js';
 
 const USAGE = `Usage:

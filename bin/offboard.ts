@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // End of contract for one tenant: `npm run offboard -- --tenant <id> --export <dir> --delete --table <name>`.
-import { exitCodeOf, parseOffboardArgs, USAGE, UsageError } from '../lib/offboarding/cli.js';
-import { createOffboardingClient } from '../lib/offboarding/dynamodb-client.js';
-import { offboard } from '../lib/offboarding/offboard.js';
-import { InvalidTenantIdError } from '../lib/offboarding/tenant-partition.js';
+import { exitCodeOf, parseOffboardArgs, USAGE, UsageError } from '../tools/offboarding/cli.js';
+import { createOffboardingClient } from '../tools/offboarding/dynamodb-client.js';
+import { offboard } from '../tools/offboarding/offboard.js';
+import { InvalidTenantIdError } from '../tools/offboarding/tenant-partition.js';
 
 const interrupt = new AbortController();
 process.on('SIGINT', () => {

@@ -10,7 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 import { composeRegisterDraft } from '../lib/app.js';
 import { ConfigError, loadConfig } from '../lib/config/load-config.js';
-import { registerDocumentsOfApp } from '../lib/register/register-documents.js';
+import { registerDocumentsOfApp } from '../tools/register/register-documents.js';
 
 const USAGE = `Usage: npm run register -- [--out <dir>] [--format json|md] [--processor-name <name>] [-c key=value ...]
 

@@ -7,7 +7,7 @@ import type { AppConfig } from './config/app-config.js';
 import { EnrichmentStack } from './enrichment-stack.js';
 import { applyEuGuard } from './guardrails/eu-guard.js';
 import { GuardrailStack } from './guardrails/guardrail-stack.js';
-import { registerDocumentsOfApp, type RegisterDocuments } from './register/register-documents.js';
+import { registerDocumentsOfApp, type RegisterDocuments } from '../tools/register/register-documents.js';
 
 export const ENRICHMENT_STACK_NAME = 'EuEnrichment';
 export const GUARDRAIL_STACK_NAME = 'EuGuardrails';

@@ -11,7 +11,7 @@ import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
 import { ApiFirewall } from './security/api-firewall.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
-import type { RegisterDocuments } from './register/register-documents.js';
+import type { RegisterDocuments } from '../tools/register/register-documents.js';
 import { RegisterPublication } from './register/register-publication.js';
 
 export interface EnrichmentStackProps extends StackProps {

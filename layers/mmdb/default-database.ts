@@ -9,9 +9,9 @@ import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from './builder/atomic-file.js';
-import { type BuildDatabaseOptions, buildDatabase } from './builder/build-database.js';
-import type { MmdbStatistics } from './builder/mmdb-writer.js';
+import { writeFileAtomic } from '../../tools/mmdb-builder/atomic-file.js';
+import { type BuildDatabaseOptions, buildDatabase } from '../../tools/mmdb-builder/build-database.js';
+import type { MmdbStatistics } from '../../tools/mmdb-builder/mmdb-writer.js';
 
 const LAYER_DIRECTORY = path.dirname(fileURLToPath(import.meta.url));
 const BUILDER_DIRECTORY = path.join(LAYER_DIRECTORY, 'builder');

@@ -5,7 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { RetainedLogGroup } from '../retention/retained-log-group.js';
-import type { RegisterDocuments } from './register-documents.js';
+import type { RegisterDocuments } from '../../tools/register/register-documents.js';
 
 export interface RegisterPublicationProps {
   /** Where auditors find the register: the audit bucket. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reportBreachApi } from '../../lambdas/breach-report/report-breach.js';
-import { runBreachCli, type CliIo } from '../../lib/breach/cli/breach-cli.js';
+import { runBreachCli, type CliIo } from '../../tools/breach/breach-cli.js';
 import { validateBreachReport } from '../../lambdas/breach-shared/validate-report.js';
 import { lambdaContext, proxyEvent } from '../support/api-gateway-events.js';
 import { capturedOutput } from '../support/captured-output.js';

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildDatabase } from '../../layers/mmdb/builder/build-database.js';
-import { InputError } from '../../layers/mmdb/builder/input-error.js';
+import { buildDatabase } from '../../tools/mmdb-builder/build-database.js';
+import { InputError } from '../../tools/mmdb-builder/input-error.js';
 import { TEST_WRITER_OPTIONS, repoRoot, temporaryDirectory } from './helpers.js';
 
 const temp = temporaryDirectory();

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Reader, type Response } from 'maxmind';
-import { MmdbWriter, type MmdbWriterOptions } from '../../layers/mmdb/builder/mmdb-writer.js';
-import type { MmdbValue } from '../../layers/mmdb/builder/mmdb-value.js';
+import { MmdbWriter, type MmdbWriterOptions } from '../../tools/mmdb-builder/mmdb-writer.js';
+import type { MmdbValue } from '../../tools/mmdb-builder/mmdb-value.js';
 
 export { REPO_ROOT as repoRoot, maxmindSourceData, testDatabase } from '../support/repo-paths.js';
 

@@ -5,9 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDatabase } from '../../layers/mmdb/builder/build-database.js';
-import { MmdbWriter } from '../../layers/mmdb/builder/mmdb-writer.js';
-import { MmdbNumber } from '../../layers/mmdb/builder/mmdb-value.js';
+import { buildDatabase } from '../../tools/mmdb-builder/build-database.js';
+import { MmdbWriter } from '../../tools/mmdb-builder/mmdb-writer.js';
+import { MmdbNumber } from '../../tools/mmdb-builder/mmdb-value.js';
 import {
   TEST_WRITER_OPTIONS,
   maxmindSourceData,

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { open } from 'maxmind';
-import { type BuildDatabaseOptions, buildDatabase } from '../../layers/mmdb/builder/build-database.js';
-import { parseIpAddress, parseNetwork } from '../../layers/mmdb/builder/ip-address.js';
+import { type BuildDatabaseOptions, buildDatabase } from '../../tools/mmdb-builder/build-database.js';
+import { parseIpAddress, parseNetwork } from '../../tools/mmdb-builder/ip-address.js';
 import { TEST_WRITER_OPTIONS, addressValue, temporaryDirectory } from './helpers.js';
 
 const temp = temporaryDirectory();

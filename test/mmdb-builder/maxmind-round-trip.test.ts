@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reader, type Response, open } from 'maxmind';
-import { buildDatabase } from '../../layers/mmdb/builder/build-database.js';
+import { buildDatabase } from '../../tools/mmdb-builder/build-database.js';
 import { maxmindSourceData, testDatabase, networkBounds, queryForms, randomBetween, seededRandom, temporaryDirectory } from './helpers.js';
 
 const ROUND_TRIP_DATABASES = [

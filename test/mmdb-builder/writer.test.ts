@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Reader } from 'maxmind';
-import { MmdbWriter } from '../../layers/mmdb/builder/mmdb-writer.js';
-import { type MmdbValue, MmdbNumber } from '../../layers/mmdb/builder/mmdb-value.js';
-import { chooseRecordSize } from '../../layers/mmdb/builder/serialize-tree.js';
+import { MmdbWriter } from '../../tools/mmdb-builder/mmdb-writer.js';
+import { type MmdbValue, MmdbNumber } from '../../tools/mmdb-builder/mmdb-value.js';
+import { chooseRecordSize } from '../../tools/mmdb-builder/serialize-tree.js';
 import { TEST_WRITER_OPTIONS, buildInMemory } from './helpers.js';
 
 const uint32 = (value: number) => new MmdbNumber('uint32', value);

@@ -1,6 +1,6 @@
 import type { BatchWriteItemCommand, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { deleteKeys } from '../../lib/offboarding/batch-delete.js';
+import { deleteKeys } from '../../tools/offboarding/batch-delete.js';
 
 /**
  * Unit test with a scripted client: DynamoDB Local never throttles, so UnprocessedItems (what

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeOf, parseOffboardArgs, UsageError } from '../../lib/offboarding/cli.js';
-import type { OffboardReport } from '../../lib/offboarding/offboard.js';
+import { exitCodeOf, parseOffboardArgs, UsageError } from '../../tools/offboarding/cli.js';
+import type { OffboardReport } from '../../tools/offboarding/offboard.js';
 
 describe('parseOffboardArgs', () => {
   it('reads an export-then-delete run against DynamoDB Local', () => {

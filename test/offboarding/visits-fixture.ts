@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tenantPartitionKey, visitorKey, visitSortKey } from '../../lambdas/shared/visits/table-schema.js';
-import { countTenantItems } from '../../lib/offboarding/tenant-queries.js';
+import { countTenantItems } from '../../tools/offboarding/tenant-queries.js';
 
 type Item = Record<string, AttributeValue>;
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEPLOYMENT_REGION } from '../eu-regions.js';
+import { DEPLOYMENT_REGION } from '../../lib/eu-regions.js';
 import type { OffboardReport, OffboardRequest } from './offboard.js';
 
 export const USAGE = `Usage: npm run offboard -- --tenant <id> (--export <dir> | --delete | --export <dir> --delete) [options]

@@ -1,6 +1,6 @@
 import { VISITS_TABLE } from '../../lambdas/shared/visits/table-schema.js';
-import type { RetainedStore } from '../retention/retained-stores.js';
-import { isObject, type ResourceRef, type TemplateIndex } from '../retention/stack-templates.js';
+import type { RetainedStore } from '../../lib/retention/retained-stores.js';
+import { isObject, type ResourceRef, type TemplateIndex } from '../../lib/retention/stack-templates.js';
 import type { PersonalDataCategory } from './register-model.js';
 
 /** Why the processor processes personal data at all: the service of the processor agreement. */

@@ -1,5 +1,5 @@
-import type { RetentionBasis } from '../retention/retention-limits.js';
-import type { ResourceRef } from '../retention/stack-templates.js';
+import type { RetentionBasis } from '../../lib/retention/retention-limits.js';
+import type { ResourceRef } from '../../lib/retention/stack-templates.js';
 
 /** The record of processing activities (GDPR Art. 30(2)) as data: register.json; register.md renders it. */
 export interface Register {

@@ -5,7 +5,7 @@ import {
   renderString,
   type ResourceRef,
   type TemplateIndex,
-} from '../retention/stack-templates.js';
+} from '../../lib/retention/stack-templates.js';
 import { registerResource, type ProcessingOperation } from './register-model.js';
 
 /** Every Lambda function of the templates: what it is for, which routes reach it, what its role may do. */

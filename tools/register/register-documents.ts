@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
-import type { AppConfig } from '../config/app-config.js';
-import { synthesizeStackTemplates, type StackTemplate } from '../retention/stack-templates.js';
+import type { AppConfig } from '../../lib/config/app-config.js';
+import { synthesizeStackTemplates, type StackTemplate } from '../../lib/retention/stack-templates.js';
 import { buildRegister, type RegisterInput } from './build-register.js';
 import { renderRegisterMarkdown } from './render-markdown.js';
 

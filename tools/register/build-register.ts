@@ -1,7 +1,7 @@
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../../lib/config/app-config.js';
 import { TOOL_VERSION } from '../offboarding/tool-version.js';
-import { describeRetainedStores, formatDays, type RetainedStore } from '../retention/retained-stores.js';
-import { TemplateIndex, type StackTemplate } from '../retention/stack-templates.js';
+import { describeRetainedStores, formatDays, type RetainedStore } from '../../lib/retention/retained-stores.js';
+import { TemplateIndex, type StackTemplate } from '../../lib/retention/stack-templates.js';
 import { processingOperations } from './function-inventory.js';
 import { DATA_SUBJECTS, personalDataCategories, purposes } from './processing-description.js';
 import { registerResource, type Register, type StoreEntry } from './register-model.js';

@@ -1,4 +1,4 @@
-import type { TemplateIndex } from '../retention/stack-templates.js';
+import type { TemplateIndex } from '../../lib/retention/stack-templates.js';
 
 /** CloudFormation namespace → the AWS service's name, as a DPO reads it in AWS's sub-processor documentation. */
 const SERVICE_NAMES: Readonly<Record<string, string>> = {

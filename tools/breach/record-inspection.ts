@@ -5,9 +5,9 @@ import {
   ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { StoredRecord } from '../../../lambdas/breach-shared/breach-record.js';
-import { recordKey } from '../../../lambdas/breach-shared/register-layout.js';
-import { RegisterStore, type NotificationMarker } from '../../../lambdas/breach-shared/register-store.js';
+import type { StoredRecord } from '../../lambdas/breach-shared/breach-record.js';
+import { recordKey } from '../../lambdas/breach-shared/register-layout.js';
+import { RegisterStore, type NotificationMarker } from '../../lambdas/breach-shared/register-store.js';
 
 /** A fact S3 could not tell (e.g. missing permission): shown as such, never guessed. */
 export type Fact<T> = { readonly value: T } | { readonly unavailable: string };

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { BREACH_ENV } from '../../../lambdas/breach-shared/breach-environment.js';
-import type { BreachReport } from '../../../lambdas/breach-shared/report-schema.js';
-import { RegisterStore } from '../../../lambdas/breach-shared/register-store.js';
-import { validateBreachReport, type FieldProblems } from '../../../lambdas/breach-shared/validate-report.js';
-import { DEPLOYMENT_REGION } from '../../eu-regions.js';
+import { BREACH_ENV } from '../../lambdas/breach-shared/breach-environment.js';
+import type { BreachReport } from '../../lambdas/breach-shared/report-schema.js';
+import { RegisterStore } from '../../lambdas/breach-shared/register-store.js';
+import { validateBreachReport, type FieldProblems } from '../../lambdas/breach-shared/validate-report.js';
+import { DEPLOYMENT_REGION } from '../../lib/eu-regions.js';
 import { inspectRecord, type Fact, type RecordInspection } from './record-inspection.js';
 import { postSignedJson, regionOfApiUrl, type CredentialSource, type HttpAnswer } from './signed-request.js';
 

@@ -1,5 +1,5 @@
-import type { RetainedStore } from '../retention/retained-stores.js';
-import { directTarget, isObject, type ResourceRef, type TemplateIndex } from '../retention/stack-templates.js';
+import type { RetainedStore } from '../../lib/retention/retained-stores.js';
+import { directTarget, isObject, type ResourceRef, type TemplateIndex } from '../../lib/retention/stack-templates.js';
 import { functionRole } from './function-inventory.js';
 import { registerResource, type SecurityMeasure } from './register-model.js';
 

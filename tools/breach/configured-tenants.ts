@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../../config/load-config.js';
+import { loadConfig } from '../../lib/config/load-config.js';
 
 /**
  * The tenant ids of the deployment configuration in cdk.json, for a dry run to check affectedTenants

@@ -1,6 +1,6 @@
-import type { AppConfig } from '../config/app-config.js';
-import { isEuRegion } from '../eu-regions.js';
-import { describeResource, isObject, type TemplateIndex } from '../retention/stack-templates.js';
+import type { AppConfig } from '../../lib/config/app-config.js';
+import { isEuRegion } from '../../lib/eu-regions.js';
+import { describeResource, isObject, type TemplateIndex } from '../../lib/retention/stack-templates.js';
 import type { Register } from './register-model.js';
 
 /**

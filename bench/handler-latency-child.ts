@@ -15,7 +15,7 @@ import { httpApi } from '../lambdas/shared/http/middleware.js';
 import { parsePublicIp } from '../lambdas/shared/ip/public-ip.js';
 import { createLogger } from '../lambdas/shared/logging/logger.js';
 import { TenantDirectory } from '../lambdas/shared/tenants/tenant-directory.js';
-import { deriveVisitKeys } from '../lambdas/shared/visits/visit-keys.js';
+import { localVisitKeys } from '../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../lambdas/shared/visits/visits-repository.js';
 import { createVisitsApi } from '../lambdas/visits/visits-api.js';
 import { lambdaContext, proxyEvent } from '../test/support/api-gateway-events.js';
@@ -83,13 +83,13 @@ function inMemoryDynamoDb(): DynamoDBDocumentClient {
 function visitsWithoutDatabase(): Handler {
   const logger = createLogger('visits');
   const client = inMemoryDynamoDb();
-  const keys = deriveVisitKeys(BENCH_PSEUDONYM_SECRET);
+  const keysOf = localVisitKeys(BENCH_PSEUDONYM_SECRET);
   return httpApi(
     createVisitsApi({
       enricher,
       tenants,
       visitsOf: (tenantId) => new VisitsRepository({ client, tableName: 'in-memory', tenantId }),
-      keys: async () => keys,
+      keysOf: async (tenantId) => keysOf(tenantId),
       retentionDays: BENCH_RETENTION_DAYS,
       clock: () => new Date(),
       newVisitId: randomUUID,

@@ -49,11 +49,13 @@ async function main(): Promise<void> {
   admin.destroy();
 
   const apiKeys = loadOrCreateApiKeys(path.join(localDir, 'api-keys.json'), config.tenants.map((tenant) => tenant.id));
+  const rightsApiKeys = loadOrCreateApiKeys(path.join(localDir, 'rights-api-keys.json'), config.tenants.map((tenant) => tenant.id), 'rights-');
   const api = await startLocalApi({
     mmdbPath,
     dynamoDbEndpoint: dynamo.endpoint,
     tableName: TABLE_NAME,
     apiKeys,
+    rightsApiKeys,
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
     retentionDays: config.retentionDays,
     port,
@@ -70,11 +72,13 @@ async function main(): Promise<void> {
     `  retention: ${config.retentionDays} days`,
     '  API keys (send as the x-api-key header):',
     ...apiKeys.map((key) => `    ${key.tenantId.padEnd(12)} ${key.apiKey}`),
+    '  Data-subject-rights keys (only for /v1/visitor-data/*):',
+    ...rightsApiKeys.map((key) => `    ${key.tenantId.padEnd(12)} ${key.apiKey}`),
     '',
     'Try:',
     `  curl -s -H 'x-api-key: ${first!.apiKey}' ${api.url}/v1/health`,
     `  curl -s -H 'x-api-key: ${first!.apiKey}' ${api.url}/v1/enrich/1.233.206.5`,
-    `  curl -s -H 'x-api-key: ${first!.apiKey}' -H 'content-type: application/json' -d '{"ip":"1.233.206.5"}' ${api.url}/v1/visitor-data/search`,
+    `  curl -s -H 'x-api-key: ${rightsApiKeys[0]!.apiKey}' -H 'content-type: application/json' -d '{"ip":"1.233.206.5","requestReference":"DSR-example-1"}' ${api.url}/v1/visitor-data/search`,
     `  curl -s -H 'content-type: application/json' -d '{"tenantId":"${first!.tenantId}","type":"access","message":"Which visits of mine do you hold?","contact":{"email":"jane@example.org"}}' ${api.url}/v1/data-subject-requests`,
     'Data-subject requests are printed here as the controller would receive them (local SNS, nothing kept on disk).',
     'Ctrl-C stops the API and DynamoDB Local.',

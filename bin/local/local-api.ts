@@ -10,9 +10,9 @@ import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
 import { httpApi } from '../../lambdas/shared/http/middleware.js';
 import { createLogger } from '../../lambdas/shared/logging/logger.js';
 import { TenantDirectory } from '../../lambdas/shared/tenants/tenant-directory.js';
-import { deriveVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
+import { localVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
-import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../lambdas/visitor-data/visitor-data-api.js';
+import { createVisitorDataApi, MAX_ERASED_PER_REQUEST, RIGHTS_KEY_REQUIRED } from '../../lambdas/visitor-data/visitor-data-api.js';
 import { createVisitsApi } from '../../lambdas/visits/visits-api.js';
 import { apiGatewayAdapter, type LocalRoute } from './api-gateway-adapter.js';
 import { startControllerInbox, type ControllerNotice } from './controller-inbox.js';
@@ -23,7 +23,11 @@ export interface LocalApiOptions {
   readonly mmdbPath: string;
   readonly dynamoDbEndpoint: string;
   readonly tableName: string;
+  /** The tenants' integration keys (enrichment and visits). */
   readonly apiKeys: readonly LocalApiKey[];
+  /** The tenants' data-subject-rights keys (access and erasure by address). @default none: those routes refuse every key */
+  readonly rightsApiKeys?: readonly LocalApiKey[];
+  /** Stands in for the per-tenant secrets of a deployment: each tenant's is derived from it (localTenantSecret). */
   readonly pseudonymSecret: string;
   readonly retentionDays: number;
   /** 0 picks a free port. */
@@ -58,7 +62,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const tenants = new TenantDirectory(new Map(options.apiKeys.map((key) => [key.apiKeyId, key.tenantId])));
   const loggers = options.loggers ?? { enrich: createLogger('enrich'), visits: createLogger('visits') };
   const documentClient = localDocumentClient(options.dynamoDbEndpoint);
-  const keys = deriveVisitKeys(options.pseudonymSecret);
+  const keysOf = localVisitKeys(options.pseudonymSecret);
+  const rightsKeys = options.rightsApiKeys ?? [];
 
   const enrich = httpApi(createEnrichApi({ enricher, tenants }), loggers.enrich);
   const visits = httpApi(
@@ -66,7 +71,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       enricher,
       tenants,
       visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId }),
-      keys: async () => keys,
+      keysOf: async (tenantId) => keysOf(tenantId),
       retentionDays: options.retentionDays,
       clock: options.clock ?? (() => new Date()),
       newVisitId: randomUUID,
@@ -77,9 +82,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const visitorDataLogger = options.loggers?.visitorData ?? createLogger('visitor-data');
   const visitorData = httpApi(
     createVisitorDataApi({
-      tenants,
+      tenants: new TenantDirectory(new Map(rightsKeys.map((key) => [key.apiKeyId, key.tenantId])), RIGHTS_KEY_REQUIRED),
       visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId }),
-      keys: async () => keys,
+      keysOf: async (tenantId) => keysOf(tenantId),
       maxErasedPerRequest: MAX_ERASED_PER_REQUEST,
       logger: visitorDataLogger,
     }),
@@ -111,7 +116,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     { resource: '/v1/visitor-data/erase', functionName: 'visitor-data', handler: visitorData },
     { resource: '/v1/data-subject-requests', functionName: 'data-subject-requests', handler: dataSubjectRequests, apiKeyRequired: false },
   ];
-  const adapter = apiGatewayAdapter({ routes, apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])) });
+  const adapter = apiGatewayAdapter({ routes, apiKeyIds: new Map([...options.apiKeys, ...rightsKeys].map((key) => [key.apiKey, key.apiKeyId])) });
   const server = createServer((request, response) => void adapter(request, response));
   await listen(server, options.port, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;

@@ -17,14 +17,14 @@ export function loadOrCreatePseudonymSecret(file: string): string {
   return readOrCreate(file, () => randomBytes(32).toString('hex')).trim();
 }
 
-/** Stable local API keys per configured tenant, kept next to the secret (owner-only). */
-export function loadOrCreateApiKeys(file: string, tenantIds: readonly string[]): LocalApiKey[] {
+/** Stable local API keys per configured tenant, kept next to the secret (owner-only); `kind` names them (integration or rights). */
+export function loadOrCreateApiKeys(file: string, tenantIds: readonly string[], kind = ''): LocalApiKey[] {
   const known = JSON.parse(readOrCreate(file, () => '[]')) as LocalApiKey[];
   const keys = tenantIds.map(
     (tenantId) =>
       known.find((key) => key.tenantId === tenantId) ?? {
         tenantId,
-        apiKey: `local-${tenantId}-${randomBytes(18).toString('base64url')}`,
+        apiKey: `local-${kind}${tenantId}-${randomBytes(18).toString('base64url')}`,
         apiKeyId: `localkey${randomBytes(5).toString('hex')}`,
       },
   );

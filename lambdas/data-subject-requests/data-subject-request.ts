@@ -1,7 +1,7 @@
 import { badRequest } from '../shared/http/http-error.js';
 import { redactIps } from '../shared/logging/redact.js';
 import { TENANT_ID_PATTERN } from '../shared/tenants/tenant-id.js';
-import { isSiteId, SITE_ID_RULE } from '../visits/visit-input.js';
+import { isSiteId, SITE_ID_RULE } from '../shared/visits/visit-input.js';
 
 /** The data subject's rights (GDPR Art. 15–21) a request can invoke, with how the controller's notice names them. */
 export const REQUEST_TYPES = {

@@ -8,18 +8,19 @@ import { jsonResponse } from '../shared/http/responses.js';
 import type { RouteTable } from '../shared/http/router.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
 import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
-import type { VisitKeys } from '../shared/visits/visit-keys.js';
+import type { VisitKeysOf } from '../shared/visits/visit-keys.js';
 import { visitView } from '../shared/visits/visit-view.js';
 import { ErasureIncompleteError, InvalidPositionError, type VisitsRepository } from '../shared/visits/visits-repository.js';
 import { encodeSearchCursor, invalidSearchCursor } from './search-cursor.js';
 import { eraseRequestFrom, MAX_VISITOR_DATA_BODY_BYTES, searchRequestFrom } from './visitor-data-request.js';
 
 export interface VisitorDataApiDeps {
+  /** The tenants' data-subject-rights keys (VISITOR_DATA_API_KEYS): never their integration keys. */
   readonly tenants: TenantDirectory;
   /** The data access of one tenant: the only way this API reaches the table. */
   readonly visitsOf: (tenantId: string) => VisitsRepository;
-  /** The pseudonym key (fetched once per container). */
-  readonly keys: () => Promise<VisitKeys>;
+  /** A tenant's pseudonym key, from its own secret (fetched once per container). */
+  readonly keysOf: VisitKeysOf;
   /** Most visits one erase call deletes, so it ends well within the function's timeout. */
   readonly maxErasedPerRequest: number;
   readonly logger: Logger;
@@ -31,11 +32,21 @@ export interface VisitorDataApiDeps {
  */
 export const MAX_ERASED_PER_REQUEST = 1000;
 
+/** What a caller with the integration key (or any other) is told: this capability has a key of its own. */
+export const RIGHTS_KEY_REQUIRED =
+  "Access and erasure by IP address need the tenant's data-subject-rights key, not its integration key.";
+
+/** The log message of a search; the operations alarm counts those that found nothing (lib/enrichment/visitor-data-alarm.ts). */
+export const SEARCHED_LOG_MESSAGE = 'visitor data searched';
+
 /**
  * The controller's tools for a data subject's rights, on the calling tenant's own visits only:
- * access (POST /v1/visitor-data/search) and erasure (POST /v1/visitor-data/erase). The address is
- * in the body, never the path, so it stays out of URLs and access logs; it is used only to compute
- * the tenant-scoped pseudonym the visits are stored under.
+ * access (POST /v1/visitor-data/search) and erasure (POST /v1/visitor-data/erase). A separate
+ * capability: only the tenant's data-subject-rights key opens it (a key with a usage plan of its own
+ * and a small daily quota), and every call names the data-subject request it serves, which is logged
+ * with the outcome (never the address), so each use can be traced to a request. The address is in
+ * the body, never the path, so it stays out of URLs and access logs; it is used only to compute the
+ * tenant-scoped pseudonym the visits are stored under.
  */
 export function createVisitorDataApi(deps: VisitorDataApiDeps): ApiHandler {
   const routes: RouteTable<TenantRequest> = {
@@ -49,7 +60,7 @@ async function search(deps: VisitorDataApiDeps, { event, tenantId }: TenantReque
   queryParameters(event, []);
   const request = searchRequestFrom(parseJsonBody(event, MAX_VISITOR_DATA_BODY_BYTES));
   const address = parsePublicIp(request.ip);
-  const pseudonym = (await deps.keys()).pseudonymise(tenantId, address);
+  const pseudonym = (await deps.keysOf(tenantId)).pseudonymise(address);
   const page = await deps
     .visitsOf(tenantId)
     .listByVisitor(pseudonym, { limit: request.limit, after: request.after })
@@ -57,7 +68,12 @@ async function search(deps: VisitorDataApiDeps, { event, tenantId }: TenantReque
       if (error instanceof InvalidPositionError) throw invalidSearchCursor();
       throw error;
     });
-  deps.logger.info('visitor data searched', { tenantId, visits: page.visits.length, more: page.next !== undefined });
+  deps.logger.info(SEARCHED_LOG_MESSAGE, {
+    tenantId,
+    requestReference: request.requestReference,
+    visits: page.visits.length,
+    more: page.next !== undefined,
+  });
   return jsonResponse(200, {
     visits: page.visits.map(visitView),
     nextCursor: page.next === undefined ? null : encodeSearchCursor(page.next),
@@ -68,14 +84,19 @@ async function erase(deps: VisitorDataApiDeps, { event, tenantId }: TenantReques
   queryParameters(event, []);
   const request = eraseRequestFrom(parseJsonBody(event, MAX_VISITOR_DATA_BODY_BYTES));
   const address = parsePublicIp(request.ip);
-  const pseudonym = (await deps.keys()).pseudonymise(tenantId, address);
+  const pseudonym = (await deps.keysOf(tenantId)).pseudonymise(address);
   try {
     const outcome = await deps.visitsOf(tenantId).deleteByVisitor(pseudonym, deps.maxErasedPerRequest);
-    deps.logger.info('visitor data erased', { tenantId, ...outcome });
+    deps.logger.info('visitor data erased', { tenantId, requestReference: request.requestReference, ...outcome });
     return jsonResponse(200, outcome);
   } catch (error) {
     if (!(error instanceof ErasureIncompleteError)) throw error;
-    deps.logger.error('visitor data erasure incomplete', { tenantId, deleted: error.deleted, error: error.cause as Error });
+    deps.logger.error('visitor data erasure incomplete', {
+      tenantId,
+      requestReference: request.requestReference,
+      deleted: error.deleted,
+      error: error.cause as Error,
+    });
     throw new HttpError(
       503,
       'ERASURE_INCOMPLETE',

@@ -3,9 +3,11 @@ import { redactIps } from '../shared/logging/redact.js';
 import { MAX_VISITOR_PAGE_SIZE } from '../shared/visits/visits-repository.js';
 import { decodeSearchCursor } from './search-cursor.js';
 
-/** The data subject's address, unchecked: parsePublicIp decides (INVALID_IP, NOT_PUBLIC_ADDRESS). */
+/** The data subject's address, unchecked (parsePublicIp decides: INVALID_IP, NOT_PUBLIC_ADDRESS), and the request it serves. */
 export interface EraseVisitorDataRequest {
   readonly ip: unknown;
+  /** The data-subject request this call serves (the controller's case number or the DSR- reference): the audit trail's link. */
+  readonly requestReference: string;
 }
 
 export interface SearchVisitorDataRequest extends EraseVisitorDataRequest {
@@ -18,22 +20,42 @@ export const DEFAULT_SEARCH_PAGE_SIZE = MAX_VISITOR_PAGE_SIZE;
 /** An address, a page size and a cursor fit well within this. */
 export const MAX_VISITOR_DATA_BODY_BYTES = 1024;
 
-/** Validates the body of POST /v1/visitor-data/search: { ip, limit?, cursor? }. */
+/**
+ * A case reference: 3–100 letters, digits and `._:/#-`, starting with a letter or digit. It is logged,
+ * so it must not be personal data itself: an IP address or an e-mail address is refused.
+ */
+export const REQUEST_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/#-]{2,99}$/;
+
+/** Validates the body of POST /v1/visitor-data/search: { ip, requestReference, limit?, cursor? }. */
 export function searchRequestFrom(body: unknown): SearchVisitorDataRequest {
-  const { ip, limit = DEFAULT_SEARCH_PAGE_SIZE, cursor } = bodyFields(body, ['ip', 'limit', 'cursor']);
+  const fields = bodyFields(body, ['ip', 'requestReference', 'limit', 'cursor']);
+  const { ip, limit = DEFAULT_SEARCH_PAGE_SIZE, cursor } = fields;
+  const requestReference = requestReferenceFrom(fields.requestReference);
   if (!isPageSize(limit)) {
     throw badRequest('INVALID_FIELD', `"limit" must be a whole number from 1 to ${MAX_VISITOR_PAGE_SIZE}.`, { field: 'limit' });
   }
   if (cursor !== undefined && typeof cursor !== 'string') throw badRequest('INVALID_FIELD', '"cursor" must be the nextCursor of a previous page.', { field: 'cursor' });
-  return cursor === undefined ? { ip, limit } : { ip, limit, after: decodeSearchCursor(cursor) };
+  return cursor === undefined ? { ip, requestReference, limit } : { ip, requestReference, limit, after: decodeSearchCursor(cursor) };
 }
 
 const isPageSize = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VISITOR_PAGE_SIZE;
 
-/** Validates the body of POST /v1/visitor-data/erase: { ip }. */
+/** Validates the body of POST /v1/visitor-data/erase: { ip, requestReference }. */
 export function eraseRequestFrom(body: unknown): EraseVisitorDataRequest {
-  return { ip: bodyFields(body, ['ip']).ip };
+  const fields = bodyFields(body, ['ip', 'requestReference']);
+  return { ip: fields.ip, requestReference: requestReferenceFrom(fields.requestReference) };
+}
+
+function requestReferenceFrom(value: unknown): string {
+  const field = 'requestReference';
+  if (value === undefined) {
+    throw badRequest('MISSING_FIELD', '"requestReference" is required: the data-subject request this call serves (e.g. its DSR- reference).', { field });
+  }
+  if (typeof value !== 'string' || !REQUEST_REFERENCE_PATTERN.test(value) || redactIps(value) !== value || value.includes('@')) {
+    throw badRequest('INVALID_FIELD', '"requestReference" must be 3–100 letters, digits or ._:/#- naming the request (not an IP or e-mail address).', { field });
+  }
+  return value;
 }
 
 /** The body's fields, refusing anything but a JSON object of the allowed fields with `ip` present. */

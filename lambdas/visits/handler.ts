@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { cachedAsync } from '../shared/config/cached-async.js';
 import { requiredEnv, startupStep } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
-import { deriveVisitKeys } from '../shared/visits/visit-keys.js';
 import { VisitsRepository } from '../shared/visits/visits-repository.js';
-import { readPseudonymSecret } from './pseudonym-secret.js';
+import { pseudonymSecretArnsFromJson, visitKeysFromSecretsManager } from './pseudonym-secret.js';
 import { createVisitsApi } from './visits-api.js';
 
 // Module scope runs once per container (Lambda init): configuration and database errors fail the
@@ -20,19 +18,18 @@ const logger = createLogger('visits');
 const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),
   retentionDays: retentionDaysFrom(requiredEnv('RETENTION_DAYS')),
-  secretArn: requiredEnv('PSEUDONYM_SECRET_ARN'),
 }));
 const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.openDeployed());
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const secrets = new SecretsManagerClient({});
+const secretArns = startupStep(logger, 'read PSEUDONYM_SECRET_ARNS', () => pseudonymSecretArnsFromJson(process.env.PSEUDONYM_SECRET_ARNS));
 
 export const handler = httpApi(
   createVisitsApi({
     enricher: createEnricher(database),
     tenants,
     visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId }),
-    keys: cachedAsync(async () => deriveVisitKeys(await readPseudonymSecret(secrets, config.secretArn))),
+    keysOf: visitKeysFromSecretsManager(new SecretsManagerClient({}), secretArns),
     retentionDays: config.retentionDays,
     clock: () => new Date(),
     newVisitId: randomUUID,

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badRequest } from '../shared/http/http-error.js';
 import { queryParameters } from '../shared/http/query.js';
 import { decodeCursor, type CursorState } from './list-cursor.js';
-import { isSiteId, SITE_ID_RULE } from './visit-input.js';
+import { siteIdFrom } from '../shared/visits/visit-input.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -39,10 +39,7 @@ export function listVisitsQueryFrom(event: Pick<APIGatewayProxyEvent, 'queryStri
   const limit = params.limit === undefined ? DEFAULT_PAGE_SIZE : pageSizeFrom(params.limit);
   const from = params.from === undefined ? undefined : timestampFrom(params.from, 'from');
   const to = params.to === undefined ? undefined : timestampFrom(params.to, 'to');
-  const siteId = params.siteId;
-  if (siteId !== undefined && !isSiteId(siteId)) {
-    throw badRequest('INVALID_PARAMETER', `"siteId" must be ${SITE_ID_RULE}.`, { parameter: 'siteId' });
-  }
+  const siteId = params.siteId === undefined ? undefined : siteIdFrom(params.siteId, { parameter: 'siteId' });
 
   if (params.cursor !== undefined) {
     const cursor = decodeCursor(context.cursorKey, params.cursor, context.tenantId);

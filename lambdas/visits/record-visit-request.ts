@@ -1,5 +1,5 @@
 import { badRequest } from '../shared/http/http-error.js';
-import { isSiteId, pageUrlFrom, SITE_ID_RULE } from './visit-input.js';
+import { pageUrlFrom, siteIdFrom } from '../shared/visits/visit-input.js';
 
 export interface RecordVisitRequest {
   readonly siteId: string;
@@ -25,10 +25,9 @@ export function recordVisitRequestFrom(body: unknown): RecordVisitRequest {
   for (const field of ['siteId', 'pageUrl'] as const) {
     if (fields[field] === undefined) throw badRequest('MISSING_FIELD', `"${field}" is required.`, { field });
   }
-  if (!isSiteId(fields.siteId)) throw badRequest('INVALID_FIELD', `"siteId" must be ${SITE_ID_RULE}.`, { field: 'siteId' });
   const noReferrer = fields.referrer === undefined || fields.referrer === null || fields.referrer === '';
   return {
-    siteId: fields.siteId,
+    siteId: siteIdFrom(fields.siteId, { field: 'siteId' }),
     pageUrl: pageUrlFrom(fields.pageUrl, 'pageUrl'),
     referrer: noReferrer ? null : pageUrlFrom(fields.referrer, 'referrer'),
     visitorIp: fields.visitorIp,

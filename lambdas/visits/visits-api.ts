@@ -13,7 +13,7 @@ import type { IpAddress } from '../shared/ip/ip-address.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
 import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 import { companySnapshot, type Visit } from '../shared/visits/visit.js';
-import type { VisitKeys } from '../shared/visits/visit-keys.js';
+import type { VisitKeysOf } from '../shared/visits/visit-keys.js';
 import { InvalidPositionError, VisitAlreadyExistsError, type VisitsRepository } from '../shared/visits/visits-repository.js';
 import { encodeCursor } from './list-cursor.js';
 import { listVisitsQueryFrom } from './list-visits-query.js';
@@ -24,8 +24,8 @@ export interface VisitsApiDeps {
   readonly tenants: TenantDirectory;
   /** The data access of one tenant: the only way this API reaches the table. */
   readonly visitsOf: (tenantId: string) => VisitsRepository;
-  /** The pseudonym and cursor keys (fetched once per container). */
-  readonly keys: () => Promise<VisitKeys>;
+  /** A tenant's pseudonym and cursor keys, from its own secret (fetched once per container). */
+  readonly keysOf: VisitKeysOf;
   readonly retentionDays: number;
   readonly clock: () => Date;
   readonly newVisitId: () => string;
@@ -64,7 +64,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
     });
   }
 
-  const keys = await deps.keys();
+  const keys = await deps.keysOf(tenantId);
   const now = deps.clock();
   const visit: Visit = {
     visitId: deps.newVisitId(),
@@ -77,7 +77,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
     database: { type: enrichment.database.type, buildDate: enrichment.database.buildDate },
   };
   try {
-    await deps.visitsOf(tenantId).add(visit, keys.pseudonymise(tenantId, address));
+    await deps.visitsOf(tenantId).add(visit, keys.pseudonymise(address));
   } catch (error) {
     if (error instanceof VisitAlreadyExistsError) throw new HttpError(409, 'VISIT_CONFLICT', 'The visit could not be recorded; send it again.');
     throw error;
@@ -87,7 +87,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
 }
 
 async function listVisits(deps: VisitsApiDeps, { event, tenantId }: TenantRequest) {
-  const keys = await deps.keys();
+  const keys = await deps.keysOf(tenantId);
   const now = deps.clock();
   const query = listVisitsQueryFrom(event, { tenantId, cursorKey: keys.cursorKey, now, retentionDays: deps.retentionDays });
   const page = await deps

@@ -48,7 +48,7 @@ async function store(tenantId: string, ip: string, count: number): Promise<Visit
     referrer: null,
     visitedAt: new Date(now - (i + 1) * 60_000).toISOString(),
     expiresAt: Math.floor(now / 1000) + 86_400,
-    company: { classification: 'business', organisation: 'Volume B.V.', domain: null, asn: null, country: 'NL', network: '192.0.2.0/24' },
+    company: { classification: 'business', organisation: 'Volume B.V.', domain: null, asn: null, country: 'NL' },
     database: { type: 'test', buildDate: '2026-01-01T00:00:00.000Z' },
   }));
   for (const visit of stored) await repository.add(visit, data.pseudonymOf(tenantId, ip));

@@ -15,7 +15,7 @@ function visit(minutesAgo: number): Visit {
     referrer: null,
     visitedAt: new Date(NOW - minutesAgo * 60_000).toISOString(),
     expiresAt: Math.floor(NOW / 1000) + 86_400,
-    company: { classification: 'business', organisation: 'Repo B.V.', domain: null, asn: null, country: 'NL', network: '192.0.2.0/24' },
+    company: { classification: 'business', organisation: 'Repo B.V.', domain: null, asn: null, country: 'NL' },
     database: { type: 'test', buildDate: '2026-01-01T00:00:00.000Z' },
   };
 }

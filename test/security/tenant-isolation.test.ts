@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApi, type LocalApi } from '../../bin/local/local-api.js';
 import { parseIpAddress } from '../../lambdas/shared/ip/ip-address.js';
 import { visitorKey } from '../../lambdas/shared/visits/table-schema.js';
-import { deriveVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
+import { deriveVisitKeys, localVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
 import { encodeCursor } from '../../lambdas/visits/list-cursor.js';
 import type { EventParts } from '../support/api-gateway-events.js';
 import { capturedOutput } from '../support/captured-output.js';
@@ -41,8 +41,8 @@ const CLAIMING_B = {
   authorization: `Bearer ${TENANT_B.tenantId}`,
 };
 
-const keys = deriveVisitKeys(TEST_PSEUDONYM_SECRET);
-const visitorKeyOf = (tenantId: string, ip: string) => visitorKey(tenantId, keys.pseudonymise(tenantId, parseIpAddress(ip)!));
+const keysOf = localVisitKeys(TEST_PSEUDONYM_SECRET);
+const visitorKeyOf = (tenantId: string, ip: string) => visitorKey(tenantId, keysOf(tenantId).pseudonymise(parseIpAddress(ip)!));
 const documented = documentedOperations();
 const hasRoute = (key: string) => documented.some((operation) => operation.key === key);
 
@@ -120,7 +120,7 @@ describe('listing visits (GET /v1/visits) as A', () => {
     const [payload, mac] = bCursor.split('.') as [string, string];
     const fields = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown[];
     const relabelled = Buffer.from(JSON.stringify([TENANT_A.tenantId, ...fields.slice(1)])).toString('base64url');
-    const forgedKey = deriveVisitKeys('a guess at the secret, long enough to be accepted as one').cursorKey;
+    const forgedKey = deriveVisitKeys('a guess at the secret, long enough to be accepted as one', TENANT_A.tenantId).cursorKey;
     for (const cursor of [
       bCursor,
       `${relabelled}.${mac}`,
@@ -136,7 +136,7 @@ describe('listing visits (GET /v1/visits) as A', () => {
   it('gives A only A’s partition even for a validly signed cursor pointing at B’s visit (a leaked key or a bug)', async () => {
     const [payload] = bCursor.split('.') as [string];
     const [, from, to, , position] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as string[];
-    const cursor = encodeCursor(keys.cursorKey, { tenantId: TENANT_A.tenantId, from: from!, to: to!, siteId: null, position: position! });
+    const cursor = encodeCursor(keysOf(TENANT_A.tenantId).cursorKey, { tenantId: TENANT_A.tenantId, from: from!, to: to!, siteId: null, position: position! });
     const answer = await list({ cursor });
     expect(answer.status).toBe(200);
     expect(leaksIn(answer.text)).toEqual([]);

@@ -106,3 +106,5 @@ export function jsonOf(result: APIGatewayProxyResult): { status: number; body: a
 
 /** The two tenants every multi-tenant test uses, as TENANT_API_KEYS maps them. */
 export const TEST_TENANT_KEYS = { 'key-tenant-a': 'tenant-a', 'key-tenant-b': 'tenant-b' } as const;
+/** The tenants' data-subject-rights keys: the only keys the visitor-data routes accept. */
+export const TEST_RIGHTS_KEYS = { 'rights-key-tenant-a': 'tenant-a', 'rights-key-tenant-b': 'tenant-b' } as const;

@@ -5,7 +5,7 @@ import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
 import { httpApi } from '../../lambdas/shared/http/middleware.js';
 import { createLogger } from '../../lambdas/shared/logging/logger.js';
 import { TenantDirectory } from '../../lambdas/shared/tenants/tenant-directory.js';
-import { deriveVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
+import { localVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
 import { createVisitsApi } from '../../lambdas/visits/visits-api.js';
 import { jsonOf, lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from './api-gateway-events.js';
@@ -16,7 +16,8 @@ import { testDatabase } from './maxmind-test-data.js';
 export const TEST_PSEUDONYM_SECRET = 'test-pseudonym-secret-0123456789abcdef0123456789abcdef';
 
 export interface VisitsApiHarness {
-  readonly keys: ReturnType<typeof deriveVisitKeys>;
+  /** Each test tenant's keys (derived from the one test secret, as the local server does). */
+  readonly keysOf: ReturnType<typeof localVisitKeys>;
   /** The clock the API reads; tests move it. */
   now: Date;
   /** Calls the visits function (middleware included) with a proxy event; returns status and parsed body. */
@@ -30,10 +31,10 @@ export interface VisitsApiHarness {
  * in DynamoDB Local, with a MaxMind test database, the two test tenants and a fixed secret.
  */
 export function visitsApiHarness(table: TestVisitsTable, options: { database?: string; retentionDays?: number } = {}): VisitsApiHarness {
-  const keys = deriveVisitKeys(TEST_PSEUDONYM_SECRET);
+  const keysOf = localVisitKeys(TEST_PSEUDONYM_SECRET);
   const logger = createLogger('visits-test');
   const harness: VisitsApiHarness = {
-    keys,
+    keysOf,
     // DynamoDB Local deletes expired items like DynamoDB does: tests keep the clock near real time.
     now: new Date(Math.floor(Date.now() / 1000) * 1000),
     async call(parts) {
@@ -51,7 +52,7 @@ export function visitsApiHarness(table: TestVisitsTable, options: { database?: s
       enricher: createEnricher(MmdbDatabase.open(testDatabase(options.database ?? 'GeoIP2-Enterprise-Test'))),
       tenants: TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS)),
       visitsOf: (tenantId) => new VisitsRepository({ client: table.documentClient, tableName: table.tableName, tenantId }),
-      keys: async () => keys,
+      keysOf: async (tenantId) => keysOf(tenantId),
       retentionDays: options.retentionDays ?? 30,
       clock: () => harness.now,
       newVisitId: randomUUID,

@@ -1,6 +1,5 @@
 import type { Classification } from '../enrichment/classify.js';
 import type { Enrichment } from '../enrichment/enricher.js';
-import { parseIpAddress, networkCidr } from '../ip/ip-address.js';
 
 /** One recorded visit of an organisation's visitor, as stored and as listed. */
 export interface Visit {
@@ -17,23 +16,19 @@ export interface Visit {
   readonly database: { readonly type: string; readonly buildDate: string };
 }
 
-/** Public information about the visitor's organisation: never the address itself. */
+/**
+ * Public information about the visitor's organisation: never the address itself, nor any network
+ * that narrows it. A stored network (even widened to a /24) leaves only 256 candidates that a holder
+ * of the tenant's key could try one by one against the access route; organisation, classification,
+ * country and AS describe the organisation without locating the device.
+ */
 export interface CompanySnapshot {
   readonly classification: Classification;
   readonly organisation: string | null;
   readonly domain: string | null;
   readonly asn: { readonly number: number; readonly organisation: string | null } | null;
   readonly country: string | null;
-  /** The organisation's network, widened to at least a /24 (IPv4) or /48 (IPv6). */
-  readonly network: string | null;
 }
-
-/**
- * A database network can be as narrow as one host (/32, /128): stored as it is, it would be the
- * visitor's address. Widening it to the usual smallest routed block keeps the company information
- * and drops what could single out one device.
- */
-export const STORED_NETWORK_MAX_PREFIX = { 4: 24, 6: 48 } as const;
 
 export function companySnapshot(enrichment: Enrichment): CompanySnapshot {
   return {
@@ -42,13 +37,5 @@ export function companySnapshot(enrichment: Enrichment): CompanySnapshot {
     domain: enrichment.domain,
     asn: enrichment.asn,
     country: enrichment.country,
-    network: enrichment.network === null ? null : widenedNetwork(enrichment.network),
   };
-}
-
-function widenedNetwork(cidr: string): string | null {
-  const [text, length] = cidr.split('/');
-  const address = text === undefined ? undefined : parseIpAddress(text);
-  if (!address) return null;
-  return networkCidr(address, Math.min(Number(length), STORED_NETWORK_MAX_PREFIX[address.version]));
 }

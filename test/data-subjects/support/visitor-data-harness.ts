@@ -4,10 +4,10 @@ import { httpApi } from '../../../lambdas/shared/http/middleware.js';
 import { parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
 import { createLogger } from '../../../lambdas/shared/logging/logger.js';
 import { TenantDirectory } from '../../../lambdas/shared/tenants/tenant-directory.js';
-import { deriveVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
+import { localVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../../lambdas/shared/visits/visits-repository.js';
-import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../../lambdas/visitor-data/visitor-data-api.js';
-import { jsonOf, lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
+import { createVisitorDataApi, MAX_ERASED_PER_REQUEST, RIGHTS_KEY_REQUIRED } from '../../../lambdas/visitor-data/visitor-data-api.js';
+import { jsonOf, lambdaContext, proxyEvent, TEST_RIGHTS_KEYS, type EventParts } from '../../support/api-gateway-events.js';
 import { capturedOutput } from '../../support/captured-output.js';
 import type { TestVisitsTable } from '../../support/dynamodb.js';
 import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
@@ -36,13 +36,13 @@ export function visitorDataHarness(
   table: TestVisitsTable,
   options: { maxErasedPerRequest?: number; client?: DynamoDBDocumentClient } = {},
 ): VisitorDataHarness {
-  const keys = deriveVisitKeys(TEST_PSEUDONYM_SECRET);
+  const keysOf = localVisitKeys(TEST_PSEUDONYM_SECRET);
   const logger = createLogger('visitor-data-test');
   const handler = httpApi(
     createVisitorDataApi({
-      tenants: TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS)),
+      tenants: TenantDirectory.fromJson(JSON.stringify(TEST_RIGHTS_KEYS), 'VISITOR_DATA_API_KEYS', RIGHTS_KEY_REQUIRED),
       visitsOf: (tenantId) => new VisitsRepository({ client: options.client ?? table.documentClient, tableName: table.tableName, tenantId }),
-      keys: async () => keys,
+      keysOf: async (tenantId) => keysOf(tenantId),
       maxErasedPerRequest: options.maxErasedPerRequest ?? MAX_ERASED_PER_REQUEST,
       logger,
     }),
@@ -52,13 +52,13 @@ export function visitorDataHarness(
     async call(parts) {
       let result!: APIGatewayProxyResult;
       const logs = await capturedOutput(async () => {
-        result = await handler(proxyEvent(parts), lambdaContext('visitor-data'));
+        result = await handler(proxyEvent({ apiKeyId: 'rights-key-tenant-a', ...parts }), lambdaContext('visitor-data'));
       });
       return { ...jsonOf(result), result, logs };
     },
     search: (body, parts = {}) => harness.call({ method: 'POST', resource: '/v1/visitor-data/search', body, ...parts }),
     erase: (body, parts = {}) => harness.call({ method: 'POST', resource: '/v1/visitor-data/erase', body, ...parts }),
-    pseudonymOf: (tenantId, ip) => keys.pseudonymise(tenantId, parseIpAddress(ip)!),
+    pseudonymOf: (tenantId, ip) => keysOf(tenantId).pseudonymise(parseIpAddress(ip)!),
   };
   return harness;
 }

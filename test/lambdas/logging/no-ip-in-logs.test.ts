@@ -5,7 +5,7 @@ import { MmdbDatabase } from '../../../lambdas/shared/enrichment/mmdb-database.j
 import { httpApi } from '../../../lambdas/shared/http/middleware.js';
 import { createLogger } from '../../../lambdas/shared/logging/logger.js';
 import { TenantDirectory } from '../../../lambdas/shared/tenants/tenant-directory.js';
-import { deriveVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
+import { localVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../../lambdas/shared/visits/visits-repository.js';
 import { createVisitsApi } from '../../../lambdas/visits/visits-api.js';
 import { lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
@@ -42,10 +42,10 @@ describe('no IP address in logs', () => {
         enricher,
         tenants,
         visitsOf: (tenantId) => new VisitsRepository({ client: table.documentClient, tableName: table.tableName, tenantId }),
-        keys: async () => {
+        keysOf: async (tenantId) => {
           // An unexpected failure on the 500 path, carrying an address in its message as a careless library might.
           if (failKeys) throw new Error(`secret unavailable while handling ${IPV4[0]} / ${IPV6[0]}`);
-          return deriveVisitKeys(TEST_PSEUDONYM_SECRET);
+          return localVisitKeys(TEST_PSEUDONYM_SECRET)(tenantId);
         },
         retentionDays: 30,
         clock: () => new Date(),

@@ -34,7 +34,7 @@ describe('lambdas/visits/handler.ts', () => {
       TENANT_API_KEYS: JSON.stringify(TEST_TENANT_KEYS),
       VISITS_TABLE_NAME: table.tableName,
       RETENTION_DAYS: '30',
-      PSEUDONYM_SECRET_ARN: SECRET_ARN,
+      PSEUDONYM_SECRET_ARNS: JSON.stringify({ 'tenant-a': SECRET_ARN, 'tenant-b': `${SECRET_ARN}-b` }),
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -66,7 +66,7 @@ describe('lambdas/visits/handler.ts', () => {
     expect(listed.body.visits).toHaveLength(2);
     expect(secrets.calls - callsBefore).toBe(1);
 
-    const pseudonym = deriveVisitKeys(SECRET).pseudonymise('tenant-a', parseIpAddress('81.2.69.161')!);
+    const pseudonym = deriveVisitKeys(SECRET, 'tenant-a').pseudonymise(parseIpAddress('81.2.69.161')!);
     const item = (await table.items()).find((i) => i.visitId === first.body.visit.visitId);
     expect(item?.visitorKey).toBe(`TENANT#tenant-a#IP#${pseudonym}`);
   });
@@ -84,7 +84,7 @@ describe('lambdas/visits/handler.ts', () => {
   it.each([
     ['no table name', { VISITS_TABLE_NAME: '' }, 'read the configuration', /VISITS_TABLE_NAME is not set/],
     ['a retention outside 1–3650 days', { RETENTION_DAYS: '0' }, 'read the configuration', /RETENTION_DAYS must be/],
-    ['no secret', { PSEUDONYM_SECRET_ARN: '' }, 'read the configuration', /PSEUDONYM_SECRET_ARN is not set/],
+    ['no secrets', { PSEUDONYM_SECRET_ARNS: '' }, 'read PSEUDONYM_SECRET_ARNS', /PSEUDONYM_SECRET_ARNS is not set/],
     ['a missing database', { MMDB_PATH: '/nonexistent/db.mmdb' }, 'open the MMDB database', /ENOENT/],
     ['no tenants', { TENANT_API_KEYS: '{}' }, 'read TENANT_API_KEYS', /maps no API key/],
   ])('fails its cold start with one clear log line for %s', async (_, overrides, step, reason) => {

@@ -46,7 +46,7 @@ describe('POST /v1/visits', () => {
     const items = await table.items();
     expect(items).toHaveLength(before + 1);
     const item = items.find((i) => i.visitId === body.visit.visitId)!;
-    const pseudonym = api.keys.pseudonymise('tenant-a', parseIpAddress('214.214.214.218')!);
+    const pseudonym = api.keysOf('tenant-a').pseudonymise(parseIpAddress('214.214.214.218')!);
     expect(item).toMatchObject({
       pk: 'TENANT#tenant-a',
       sk: `VISIT#${body.visit.visitedAt}#${body.visit.visitId}`,
@@ -95,7 +95,7 @@ describe('POST /v1/visits', () => {
     const { status, body } = await api.record(page, { sourceIp: '81.2.69.170' });
     expect(status).toBe(201);
     const item = (await table.items()).find((i) => i.visitId === body.visit.visitId)!;
-    expect(item.visitorKey).toBe(`TENANT#tenant-a#IP#${api.keys.pseudonymise('tenant-a', parseIpAddress('81.2.69.170')!)}`);
+    expect(item.visitorKey).toBe(`TENANT#tenant-a#IP#${api.keysOf('tenant-a').pseudonymise(parseIpAddress('81.2.69.170')!)}`);
     expect(await api.record(page, { sourceIp: '10.0.0.8' })).toMatchObject({ status: 422, body: { error: { code: 'NOT_PUBLIC_ADDRESS' } } });
   });
 

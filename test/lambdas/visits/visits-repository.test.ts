@@ -17,7 +17,7 @@ function visitAt(visitedAt: Date, overrides: Partial<Visit> = {}): Visit {
     referrer: null,
     visitedAt: visitedAt.toISOString(),
     expiresAt: epochSeconds(NOW) + 30 * 86_400,
-    company: { classification: 'business', organisation: 'Acme B.V.', domain: 'acme.example', asn: { number: 64500, organisation: 'ACME' }, country: 'NL', network: '81.2.69.0/24' },
+    company: { classification: 'business', organisation: 'Acme B.V.', domain: 'acme.example', asn: { number: 64500, organisation: 'ACME' }, country: 'NL' },
     database: { type: 'GeoIP2-Enterprise', buildDate: '2025-01-01T00:00:00.000Z' },
     ...overrides,
   };

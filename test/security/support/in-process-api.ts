@@ -12,14 +12,14 @@ import { MmdbDatabase } from '../../../lambdas/shared/enrichment/mmdb-database.j
 import { httpApi } from '../../../lambdas/shared/http/middleware.js';
 import { createLogger } from '../../../lambdas/shared/logging/logger.js';
 import { TenantDirectory } from '../../../lambdas/shared/tenants/tenant-directory.js';
-import { deriveVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
+import { localVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../../lambdas/shared/visits/visits-repository.js';
-import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../../lambdas/visitor-data/visitor-data-api.js';
+import { createVisitorDataApi, MAX_ERASED_PER_REQUEST, RIGHTS_KEY_REQUIRED } from '../../../lambdas/visitor-data/visitor-data-api.js';
 import { createVisitsApi } from '../../../lambdas/visits/visits-api.js';
 import { BreachEmulator, BUCKET } from '../../breach/support/emulator.js';
 import { sampleReport } from '../../breach/support/sample-report.js';
 import { failWhen, TENANT_IDS, wire } from '../../breach/support/wiring.js';
-import { lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
+import { lambdaContext, proxyEvent, TEST_RIGHTS_KEYS, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { testDatabase } from '../../support/maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
@@ -119,7 +119,8 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
   const faults = new Faults();
   const enricher = failingWith(faults, createEnricher(MmdbDatabase.open(testDatabase('GeoIP2-Enterprise-Test'))));
   const tenants = TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS));
-  const keys = deriveVisitKeys(TEST_PSEUDONYM_SECRET);
+  const keysOf = localVisitKeys(TEST_PSEUDONYM_SECRET);
+  const rightsTenants = TenantDirectory.fromJson(JSON.stringify(TEST_RIGHTS_KEYS), 'VISITOR_DATA_API_KEYS', RIGHTS_KEY_REQUIRED);
 
   const enrichLogger = createLogger('enrich');
   const visitsLogger = createLogger('visits');
@@ -142,7 +143,7 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
         enricher,
         tenants,
         visitsOf,
-        keys: async () => keys,
+        keysOf: async (tenantId) => keysOf(tenantId),
         retentionDays: 30,
         clock: () => new Date(),
         newVisitId: randomUUID,
@@ -151,7 +152,7 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       visitsLogger,
     ),
     visitorData: httpApi(
-      createVisitorDataApi({ tenants, visitsOf, keys: async () => keys, maxErasedPerRequest: MAX_ERASED_PER_REQUEST, logger: visitorDataLogger }),
+      createVisitorDataApi({ tenants: rightsTenants, visitsOf, keysOf: async (tenantId) => keysOf(tenantId), maxErasedPerRequest: MAX_ERASED_PER_REQUEST, logger: visitorDataLogger }),
       visitorDataLogger,
     ),
     dataSubjectRequests: withCors(

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { jsonOf, lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '../support/api-gateway-events.js';
+import { jsonOf, lambdaContext, proxyEvent, TEST_RIGHTS_KEYS, type EventParts } from '../support/api-gateway-events.js';
 import { capturedOutput } from '../support/captured-output.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
 import { REPO_ROOT } from '../support/maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET, visitsApiHarness } from '../support/visits-api-harness.js';
 import { ControllerTopics, REGION } from './support/controller-topics.js';
 import { SecretsManagerStandIn } from '../support/secrets-manager-stand-in.js';
+import { localTenantSecret } from '../../lambdas/shared/visits/visit-keys.js';
 
 /**
  * The deployed entry points (lambdas/<name>/handler.ts), loaded fresh like a new Lambda container
@@ -78,7 +79,8 @@ describe('lambdas/data-subject-requests/handler.ts', () => {
 
 describe('lambdas/visitor-data/handler.ts', () => {
   let table: TestVisitsTable;
-  const secrets = new SecretsManagerStandIn(SECRET_ARN, TEST_PSEUDONYM_SECRET);
+  // Tenant A's own secret, as the visits harness derives it from the test secret.
+  const secrets = new SecretsManagerStandIn(SECRET_ARN, localTenantSecret(TEST_PSEUDONYM_SECRET, 'tenant-a'));
   let secretsEndpoint: string;
   beforeAll(async () => {
     table = await createTestVisitsTable();
@@ -90,9 +92,9 @@ describe('lambdas/visitor-data/handler.ts', () => {
   });
 
   const env = () => ({
-    TENANT_API_KEYS: JSON.stringify(TEST_TENANT_KEYS),
+    VISITOR_DATA_API_KEYS: JSON.stringify(TEST_RIGHTS_KEYS),
     VISITS_TABLE_NAME: table.tableName,
-    PSEUDONYM_SECRET_ARN: SECRET_ARN,
+    PSEUDONYM_SECRET_ARNS: JSON.stringify({ 'tenant-a': SECRET_ARN }),
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint,
   });
@@ -101,7 +103,9 @@ describe('lambdas/visitor-data/handler.ts', () => {
     const visits = visitsApiHarness(table);
     expect((await visits.record({ siteId: 'h.example', pageUrl: 'https://h.example/', visitorIp: '81.2.69.161' })).status).toBe(201);
     const handler = await load('visitor-data', env());
-    const call = (resource: string) => invoke(handler, { method: 'POST', resource, body: { ip: '81.2.69.161' } });
+    const body = { ip: '81.2.69.161', requestReference: 'DSR-handler-1' };
+    const call = (resource: string, apiKeyId = 'rights-key-tenant-a') => invoke(handler, { method: 'POST', resource, body, apiKeyId });
+    expect(await call('/v1/visitor-data/search', 'key-tenant-a')).toMatchObject({ status: 403, body: { error: { code: 'INVALID_API_KEY' } } });
     expect((await call('/v1/visitor-data/search')).body.visits).toHaveLength(1);
     expect(await call('/v1/visitor-data/erase')).toMatchObject({ status: 200, body: { deleted: 1, complete: true } });
     expect(await table.items()).toEqual([]);
@@ -109,8 +113,8 @@ describe('lambdas/visitor-data/handler.ts', () => {
 
   it.each([
     ['no table name', { VISITS_TABLE_NAME: '' }, 'read the configuration', /VISITS_TABLE_NAME is not set/],
-    ['no secret', { PSEUDONYM_SECRET_ARN: '' }, 'read the configuration', /PSEUDONYM_SECRET_ARN is not set/],
-    ['no tenants', { TENANT_API_KEYS: '{}' }, 'read TENANT_API_KEYS', /maps no API key/],
+    ['no secrets', { PSEUDONYM_SECRET_ARNS: '' }, 'read PSEUDONYM_SECRET_ARNS', /PSEUDONYM_SECRET_ARNS is not set/],
+    ['no rights keys', { VISITOR_DATA_API_KEYS: '{}' }, 'read VISITOR_DATA_API_KEYS', /maps no API key/],
   ])('fails its cold start with one clear log line for %s', async (_, overrides, step, reason) => {
     const { message, lines } = await coldStartFailure('visitor-data', { ...env(), ...overrides });
     expect(message).toMatch(reason);
@@ -141,7 +145,7 @@ describe('what each function’s bundle carries (as ApiFunction bundles it)', ()
   it('the public request function can only talk to SNS, and has no code that reads visits or the secret', async () => {
     const { sources, sdkClients } = await bundleContents('data-subject-requests');
     expect([...new Set(sdkClients)]).toEqual(['@aws-sdk/client-sns']);
-    expect(sources.filter((source) => /lambdas\/shared\/visits\/|pseudonym-secret|enrichment\//.test(source))).toEqual([]);
+    expect(sources.filter((source) => /lambdas\/shared\/visits\/(?!visit-input|url-scrubbing)|pseudonym-secret|enrichment\//.test(source))).toEqual([]);
   });
 
   it('the visitor-data function talks to DynamoDB and Secrets Manager only, without SNS or the MMDB reader', async () => {

@@ -15,6 +15,10 @@ const KEYS: LocalApiKey[] = [
   { tenantId: 'tenant-a', apiKey: 'local-key-a', apiKeyId: 'key-id-a' },
   { tenantId: 'tenant-b', apiKey: 'local-key-b', apiKeyId: 'key-id-b' },
 ];
+const RIGHTS_KEYS: LocalApiKey[] = [
+  { tenantId: 'tenant-a', apiKey: 'rights-key-a', apiKeyId: 'rights-key-id-a' },
+  { tenantId: 'tenant-b', apiKey: 'rights-key-b', apiKeyId: 'rights-key-id-b' },
+];
 const dsr = { tenantId: 'tenant-b', type: 'access', message: 'Which of my visits (from 81.2.69.161) do you hold?', contact: { email: 'jane@example.org' } };
 
 describe('startLocalApi: data-subject routes', () => {
@@ -24,7 +28,7 @@ describe('startLocalApi: data-subject routes', () => {
 
   beforeAll(async () => {
     table = await createTestVisitsTable();
-    api = await startTestLocalApi(table, KEYS, { onControllerNotice: (notice) => notices.push(notice) });
+    api = await startTestLocalApi(table, KEYS, { rightsApiKeys: RIGHTS_KEYS, onControllerNotice: (notice) => notices.push(notice) });
   });
   afterAll(async () => {
     await api.close();
@@ -55,19 +59,36 @@ describe('startLocalApi: data-subject routes', () => {
     expect(notices).toHaveLength(1);
   });
 
-  it('POST /v1/visitor-data/search and /erase need the tenant key and act on that tenant’s visits only', async () => {
+  it('POST /v1/visitor-data/search and /erase need the tenant’s rights key and act on that tenant’s visits only', async () => {
     for (const key of ['local-key-a', 'local-key-a', 'local-key-b']) {
       const body = { siteId: 'local.example', pageUrl: 'https://local.example/', visitorIp: '81.2.69.161' };
       expect(await post('/v1/visits', body, key)).toMatchObject({ status: 201 });
     }
-    expect(await post('/v1/visitor-data/search', { ip: '81.2.69.161' }, null)).toMatchObject({ status: 403, body: { error: { code: 'INVALID_API_KEY' } } });
-    expect(await post('/v1/visitor-data/erase', { ip: '81.2.69.161' }, 'not-a-key')).toMatchObject({ status: 403 });
+    const ip = { ip: '81.2.69.161', requestReference: 'DSR-local-1' };
+    expect(await post('/v1/visitor-data/search', ip, null)).toMatchObject({ status: 403, body: { error: { code: 'INVALID_API_KEY' } } });
+    expect(await post('/v1/visitor-data/erase', ip, 'not-a-key')).toMatchObject({ status: 403 });
+    expect(await post('/v1/visitor-data/erase', ip, 'local-key-a')).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/data-subject-rights key/) } } });
 
-    expect((await post('/v1/visitor-data/search', { ip: '81.2.69.161' })).body.visits).toHaveLength(2);
-    expect(await post('/v1/visitor-data/erase', { ip: '81.2.69.161' })).toMatchObject({ status: 200, body: { deleted: 2, complete: true } });
-    expect(await post('/v1/visitor-data/erase', { ip: '81.2.69.161' })).toMatchObject({ status: 200, body: { deleted: 0, complete: true } });
-    expect((await post('/v1/visitor-data/search', { ip: '81.2.69.161' }, 'local-key-b')).body.visits).toHaveLength(1);
-    expect(await post('/v1/visitor-data/search', { ip: '127.0.0.1' })).toMatchObject({ status: 422, body: { error: { code: 'NOT_PUBLIC_ADDRESS' } } });
+    expect((await post('/v1/visitor-data/search', ip, 'rights-key-a')).body.visits).toHaveLength(2);
+    expect(await post('/v1/visitor-data/erase', ip, 'rights-key-a')).toMatchObject({ status: 200, body: { deleted: 2, complete: true } });
+    expect(await post('/v1/visitor-data/erase', ip, 'rights-key-a')).toMatchObject({ status: 200, body: { deleted: 0, complete: true } });
+    expect((await post('/v1/visitor-data/search', ip, 'rights-key-b')).body.visits).toHaveLength(1);
+    expect(await post('/v1/visitor-data/search', { ...ip, ip: '127.0.0.1' }, 'rights-key-a')).toMatchObject({ status: 422, body: { error: { code: 'NOT_PUBLIC_ADDRESS' } } });
+    expect(await post('/v1/visitor-data/search', { ip: '81.2.69.161' }, 'rights-key-a')).toMatchObject({ status: 400, body: { error: { code: 'MISSING_FIELD', details: { field: 'requestReference' } } } });
+  });
+
+  it('leaves nothing to sweep a /24 with: listed visits carry no network, and the integration key cannot search', async () => {
+    expect(await post('/v1/visits', { siteId: 'sweep.example', pageUrl: 'https://sweep.example/', visitorIp: '81.2.69.161' })).toMatchObject({ status: 201 });
+    const listed = await fetch(`${api.url}/v1/visits?siteId=sweep.example`, { headers: { 'x-api-key': 'local-key-a' } });
+    const { visits } = (await listed.json()) as { visits: Array<{ company: Record<string, unknown> }> };
+    expect(visits).toHaveLength(1);
+    expect(Object.keys(visits[0]!.company).sort()).toEqual(['asn', 'classification', 'country', 'domain', 'organisation']);
+    expect(JSON.stringify(visits)).not.toMatch(/81\.2\.69\./);
+
+    const sweep = await Promise.all(
+      Array.from({ length: 256 }, (_, host) => post('/v1/visitor-data/search', { ip: `81.2.69.${host}`, requestReference: 'DSR-sweep' }, 'local-key-a')),
+    );
+    expect(new Set(sweep.map((answer) => answer.status))).toEqual(new Set([403]));
   });
 });
 

@@ -14,7 +14,8 @@ import { visitorDataHarness, type VisitorDataHarness } from './support/visitor-d
  */
 const GOVERNMENT_IP = '81.2.69.161'; // stored (government) by the GeoIP2 Enterprise test database
 const BUSINESS_IP = '214.214.214.218'; // stored (business)
-const B = { apiKeyId: 'key-tenant-b' };
+const B = { apiKeyId: 'rights-key-tenant-b' };
+const B_INTEGRATION = { apiKeyId: 'key-tenant-b' };
 
 let table: TestVisitsTable;
 let visits: VisitsApiHarness;
@@ -61,7 +62,7 @@ describe('two tenants with visits of the same address', () => {
   beforeAll(async () => {
     for (let i = 0; i < 3; i++) ids.aGovernment.push(await record(GOVERNMENT_IP, 'a.example'));
     ids.aBusiness.push(await record(BUSINESS_IP, 'a.example'));
-    for (let i = 0; i < 2; i++) ids.bGovernment.push(await record(GOVERNMENT_IP, 'b.example', B));
+    for (let i = 0; i < 2; i++) ids.bGovernment.push(await record(GOVERNMENT_IP, 'b.example', B_INTEGRATION));
   });
 
   it('search answers each tenant with its own visits of the address only, newest first, in the list route’s shape', async () => {
@@ -207,6 +208,10 @@ describe('bad input', () => {
     ['a body over 1 KiB', 413, 'PAYLOAD_TOO_LARGE', { method: 'POST', resource: '/v1/visitor-data/erase', body: { ip: GOVERNMENT_IP, pad: 'x'.repeat(1024) } }],
     ['no API key', 403, 'INVALID_API_KEY', { method: 'POST', resource: '/v1/visitor-data/erase', body: { ip: GOVERNMENT_IP }, apiKeyId: null }],
     ['a key no tenant owns', 403, 'INVALID_API_KEY', { method: 'POST', resource: '/v1/visitor-data/search', body: { ip: GOVERNMENT_IP }, apiKeyId: 'key-nobody' }],
+    ['the integration key (not the rights key)', 403, 'INVALID_API_KEY', { method: 'POST', resource: '/v1/visitor-data/search', body: { ip: GOVERNMENT_IP }, apiKeyId: 'key-tenant-a' }],
+    ['no request reference', 400, 'MISSING_FIELD', { method: 'POST', resource: '/v1/visitor-data/erase', body: { ip: GOVERNMENT_IP, requestReference: undefined } }],
+    ['a request reference that is an address', 400, 'INVALID_FIELD', { method: 'POST', resource: '/v1/visitor-data/search', body: { ip: GOVERNMENT_IP, requestReference: BUSINESS_IP } }],
+    ['a request reference that is an e-mail address', 400, 'INVALID_FIELD', { method: 'POST', resource: '/v1/visitor-data/erase', body: { ip: GOVERNMENT_IP, requestReference: 'jane@example.org' } }],
     ['another method', 405, 'METHOD_NOT_ALLOWED', { method: 'DELETE', resource: '/v1/visitor-data/erase', body: { ip: GOVERNMENT_IP } }],
     ['another resource', 404, 'NOT_FOUND', { method: 'POST', resource: '/v1/visitor-data/{ip}', body: { ip: GOVERNMENT_IP } }],
   ])('%s → %i %s, nothing deleted', async (_, status, code, parts) => {
@@ -236,6 +241,9 @@ it('logs neither the address nor its pseudonym', async () => {
     await data.search({ ip, [ip]: 1 }),
   ].map((answer) => answer.logs).join('\n');
   expect(logs).toContain('visitor data erased');
+  // Each use names the request it serves: the audit link from a log line to a data-subject request.
+  expect(logs).toMatch(/"message":"visitor data searched".*"requestReference":"DSR-test-0001"/);
+  expect(logs).toMatch(/"message":"visitor data erased".*"requestReference":"DSR-test-0001"/);
   expect(logs).not.toContain(ip);
   expect(logs).not.toContain(data.pseudonymOf('tenant-a', ip));
 });

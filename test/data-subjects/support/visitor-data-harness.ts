@@ -12,6 +12,14 @@ import { capturedOutput } from '../../support/captured-output.js';
 import type { TestVisitsTable } from '../../support/dynamodb.js';
 import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
 
+/** The reference every call must name; a test that sends `requestReference: undefined` sends none. */
+export const TEST_REQUEST_REFERENCE = 'DSR-test-0001';
+
+const withReference = (body: unknown) =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) && !('requestReference' in body)
+    ? { ...body, requestReference: TEST_REQUEST_REFERENCE }
+    : body;
+
 export interface Answer {
   readonly status: number;
   readonly body: any;
@@ -52,7 +60,7 @@ export function visitorDataHarness(
     async call(parts) {
       let result!: APIGatewayProxyResult;
       const logs = await capturedOutput(async () => {
-        result = await handler(proxyEvent({ apiKeyId: 'rights-key-tenant-a', ...parts }), lambdaContext('visitor-data'));
+        result = await handler(proxyEvent({ apiKeyId: 'rights-key-tenant-a', ...parts, body: withReference(parts.body) }), lambdaContext('visitor-data'));
       });
       return { ...jsonOf(result), result, logs };
     },

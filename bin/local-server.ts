@@ -19,11 +19,12 @@ import { localDynamoDbClient } from './local/local-aws.js';
 import { startLocalApi } from './local/local-api.js';
 import { cdkJsonConfig } from './local/cdk-json-config.js';
 import { loadOrCreateApiKeys, loadOrCreatePseudonymSecret } from './local/local-credentials.js';
-import { createVisitsTable } from './local/visits-table.js';
+import { createRequestCountersTable, createVisitsTable } from './local/visits-table.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const localDir = path.resolve(repoRoot, process.env.LOCAL_STATE_DIR || '.local');
 const TABLE_NAME = 'visits';
+const COUNTERS_TABLE_NAME = 'request-counters';
 
 async function main(): Promise<void> {
   const config = cdkJsonConfig(repoRoot);
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
 
   const admin = localDynamoDbClient(dynamo.endpoint);
   await createVisitsTable(admin, TABLE_NAME);
+  await createRequestCountersTable(admin, COUNTERS_TABLE_NAME);
   admin.destroy();
 
   const apiKeys = loadOrCreateApiKeys(path.join(localDir, 'api-keys.json'), config.tenants.map((tenant) => tenant.id));
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     mmdbPath,
     dynamoDbEndpoint: dynamo.endpoint,
     tableName: TABLE_NAME,
+    countersTableName: COUNTERS_TABLE_NAME,
     apiKeys,
     rightsApiKeys,
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),

@@ -7,10 +7,12 @@ import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
 import { EnrichmentApi } from './enrichment/enrichment-api.js';
 import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
-import { PseudonymKey } from './enrichment/pseudonym-key.js';
+import { PseudonymKeys } from './enrichment/pseudonym-key.js';
+import { RequestCountersTable } from './enrichment/request-counters-table.js';
 import { VisitsTable } from './enrichment/visits-table.js';
 import { ApiFirewall } from './security/api-firewall.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
+import { MisuseSignals } from './security/misuse-signals.js';
 import type { RegisterDocuments } from '../tools/register/register-documents.js';
 import { RegisterPublication } from './register/register-publication.js';
 
@@ -38,6 +40,8 @@ export class EnrichmentStack extends Stack {
   readonly alertTopics: BreachAlertTopics;
   readonly breachReporting: BreachReporting;
   readonly auditors: AuditorAccess | undefined;
+  readonly pseudonymKeys: PseudonymKeys;
+  readonly requestCounters: RequestCountersTable;
 
   constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
     super(scope, id, props);
@@ -45,8 +49,15 @@ export class EnrichmentStack extends Stack {
     const logKey = new LogEncryptionKey(this, 'LogKey').key;
 
     this.database = new MmdbLayer(this, 'Database', { databasePath: props.databasePath });
-    this.visits = new VisitsTable(this, 'VisitsStore', { retentionDays: config.retentionDays });
-    const pseudonymKey = new PseudonymKey(this, 'PseudonymKey', { encryptionKey: this.visits.encryptionKey });
+    this.visits = new VisitsTable(this, 'VisitsStore', {
+      retentionDays: config.retentionDays,
+      pointInTimeRecoveryDays: config.pointInTimeRecoveryDays,
+    });
+    this.pseudonymKeys = new PseudonymKeys(this, 'PseudonymKeys', {
+      tenantIds: config.tenants.map((tenant) => tenant.id),
+      breakGlassRoleArnPattern: config.breakGlassRoleArnPattern,
+    });
+    const pseudonymKeys = this.pseudonymKeys;
     this.api = new EnrichmentApi(this, 'Api', {
       tenants: config.tenants,
       retentionDays: config.retentionDays,
@@ -82,12 +93,12 @@ export class EnrichmentStack extends Stack {
         ...databaseEnvironment,
         TENANT_API_KEYS: tenantApiKeys,
         VISITS_TABLE_NAME: this.visits.table.tableName,
-        RETENTION_DAYS: String(config.retentionDays),
-        PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
+        VISIT_TTL_DAYS: String(this.visits.itemTtlDays),
+        PSEUDONYM_SECRET_ARNS: pseudonymKeys.secretArnsJson(),
       },
     });
     this.visits.grantItemAccess(this.visitsFunction.role, 'dynamodb:PutItem', 'dynamodb:Query');
-    pseudonymKey.secret.grantRead(this.visitsFunction.function);
+    pseudonymKeys.grantRead(this.visitsFunction.role);
 
     this.visitorDataFunction = new ApiFunction(this, 'VisitorData', {
       entry: handlerEntry('visitor-data'),
@@ -96,14 +107,17 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
-        TENANT_API_KEYS: tenantApiKeys,
+        VISITOR_DATA_API_KEYS: this.api.tenantsByRightsKeyId(),
         VISITS_TABLE_NAME: this.visits.table.tableName,
-        PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
+        PSEUDONYM_SECRET_ARNS: pseudonymKeys.secretArnsJson(),
       },
     });
     this.visits.grantVisitorIndexQuery(this.visitorDataFunction.role);
     this.visits.grantItemAccess(this.visitorDataFunction.role, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem');
-    pseudonymKey.secret.grantRead(this.visitorDataFunction.function);
+    pseudonymKeys.grantRead(this.visitorDataFunction.role);
+    pseudonymKeys.denyAllButReaders();
+
+    this.requestCounters = new RequestCountersTable(this, 'RequestCounters');
 
     this.dataSubjectRequestsFunction = new ApiFunction(this, 'DataSubjectRequests', {
       entry: handlerEntry('data-subject-requests'),
@@ -116,9 +130,12 @@ export class EnrichmentStack extends Stack {
         TENANT_TOPIC_ARNS: this.toJsonString(
           Object.fromEntries(this.alertTopics.tenantIds.map((id) => [id, this.alertTopics.tenantTopic(id).topicArn])),
         ),
+        REQUEST_COUNTERS_TABLE_NAME: this.requestCounters.table.tableName,
+        REQUEST_FORM_ORIGINS: this.toJsonString(Object.fromEntries(config.tenants.map((tenant) => [tenant.id, tenant.requestFormOrigins]))),
       },
     });
     this.alertTopics.grantPublishToTenants(this.dataSubjectRequestsFunction.role);
+    this.requestCounters.grantCounting(this.dataSubjectRequestsFunction.role);
 
     this.breachRegister = new BreachRegister(this, 'BreachRegister', {
       retentionYears: config.breachRecordRetentionYears,
@@ -136,7 +153,13 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.auditLogRetentionDays,
       dataEventBuckets: [this.breachRegister.bucket],
       dataEventTables: [this.visits.table],
+      tableWritersNotRecorded: [this.visitsFunction.role, this.visitorDataFunction.role],
       logEncryptionKey: logKey,
+    });
+    const misuse = new MisuseSignals(this, 'MisuseSignals', {
+      visitorDataLogs: this.visitorDataFunction.logGroup.logGroup,
+      auditTrail: this.auditTrail,
+      pseudonymSecretReaders: pseudonymKeys.readerRoles,
     });
     this.auditors =
       config.auditorPrincipals.length > 0
@@ -158,6 +181,7 @@ export class EnrichmentStack extends Stack {
       alertTopics: this.alertTopics,
       api: this.api.api,
       register: this.breachRegister,
+      signals: misuse.signals,
       functions: [
         this.enrichFunction.function,
         this.visitsFunction.function,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { withCors } from '../../lambdas/data-subject-requests/cors.js';
+import { corsFor } from '../../lambdas/data-subject-requests/cors.js';
+import { RequestCounters } from '../../lambdas/data-subject-requests/request-counters.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../lambdas/data-subject-requests/data-subject-requests-api.js';
 import { createEnrichApi } from '../../lambdas/enrich/enrich-api.js';
 import { createEnricher } from '../../lambdas/shared/enrichment/enricher.js';
@@ -23,6 +24,10 @@ export interface LocalApiOptions {
   readonly mmdbPath: string;
   readonly dynamoDbEndpoint: string;
   readonly tableName: string;
+  /** The data-subject-request counters table (see createRequestCountersTable). */
+  readonly countersTableName: string;
+  /** Origins whose pages may post data-subject requests (CORS). @default none */
+  readonly requestFormOrigins?: readonly string[];
   /** The tenants' integration keys (enrichment and visits). */
   readonly apiKeys: readonly LocalApiKey[];
   /** The tenants' data-subject-rights keys (access and erasure by address). @default none: those routes refuse every key */
@@ -95,11 +100,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     options.onControllerNotice ?? (() => undefined),
   );
   const requestsLogger = options.loggers?.dataSubjectRequests ?? createLogger('data-subject-requests');
-  const dataSubjectRequests = withCors(
+  const cors = corsFor(new Set(options.requestFormOrigins ?? []));
+  const dataSubjectRequests = cors.withCors(
     httpApi(
       createDataSubjectRequestsApi({
         topics: inbox.topicArns,
         sns: inbox.sns,
+        counters: new RequestCounters(documentClient, options.countersTableName),
+        cors,
         clock: options.clock ?? (() => new Date()),
         newReference: newRequestReference,
         logger: requestsLogger,

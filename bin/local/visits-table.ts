@@ -5,6 +5,7 @@ import {
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { REQUEST_COUNTERS_TABLE } from '../../lambdas/data-subject-requests/request-counters.js';
 import { VISITS_TABLE } from '../../lambdas/shared/visits/table-schema.js';
 
 /**
@@ -38,6 +39,28 @@ export async function createVisitsTable(client: DynamoDBClient, tableName: strin
             Projection: { ProjectionType: visitorIndex.projection },
           },
         ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    return;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  await client.send(
+    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true } }),
+  );
+}
+
+/** Creates the data-subject-request counters table in DynamoDB Local as RequestCountersTable declares it (key, TTL). */
+export async function createRequestCountersTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { partitionKey, ttlAttribute } = REQUEST_COUNTERS_TABLE;
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
       }),
     );
   } catch (error) {

@@ -17,6 +17,7 @@ export type RequestType = keyof typeof REQUEST_TYPES;
 
 export interface DataSubjectRequest {
   readonly tenantId: string;
+  /** IP addresses already replaced. */
   readonly siteId: string | null;
   readonly type: RequestType;
   /** IP addresses already replaced. */
@@ -62,7 +63,7 @@ export function dataSubjectRequestFrom(body: unknown): DataSubjectRequest {
   }
   return {
     tenantId,
-    siteId: siteId ?? null,
+    siteId: typeof siteId === 'string' ? redactIps(siteId) : null,
     type: type as RequestType,
     message: redactIps(message),
     contact: contactFrom(fields.contact),
@@ -79,7 +80,8 @@ function contactFrom(value: unknown): DataSubjectRequest['contact'] {
   if (name !== undefined && name !== null && !(isText(name, MAX_NAME_LENGTH, CONTROL) && name.trim() !== '')) {
     throw invalid('contact.name', `text of 1–${MAX_NAME_LENGTH} characters on one line`);
   }
-  return { email, name: typeof name === 'string' ? redactIps(name) : null };
+  // An address in the domain (jane@81.2.69.171.nip.io) is the sender's address: redacted like the message.
+  return { email: redactIps(email), name: typeof name === 'string' ? redactIps(name) : null };
 }
 
 function objectFields(value: unknown, allowed: readonly string[], shape: string, prefix = ''): Record<string, unknown> {

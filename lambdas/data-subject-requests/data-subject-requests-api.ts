@@ -9,13 +9,18 @@ import { queryParameters } from '../shared/http/query.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import { selectRoute, type RouteTable } from '../shared/http/router.js';
 import { renderControllerNotice } from './controller-notice.js';
-import { preflightResponse } from './cors.js';
+import type { corsFor } from './cors.js';
 import { dataSubjectRequestFrom, MAX_REQUEST_BODY_BYTES } from './data-subject-request.js';
+import type { RequestCounters } from './request-counters.js';
 
 export interface DataSubjectRequestsApiDeps {
   /** Tenant id → its controller's notice topic; the tenants that accept requests. */
   readonly topics: ReadonlyMap<string, string>;
   readonly sns: Pick<SNSClient, 'send'>;
+  /** Daily caps per tenant and per sender. */
+  readonly counters: Pick<RequestCounters, 'admit'>;
+  /** The tenants' declared form origins (CORS). */
+  readonly cors: ReturnType<typeof corsFor>;
   readonly clock: () => Date;
   readonly newReference: () => string;
   readonly logger: Logger;
@@ -33,13 +38,16 @@ export const ACKNOWLEDGMENT =
 /**
  * POST /v1/data-subject-requests, public: a website visitor's request about their personal data is
  * forwarded to the controller (the tenant) through its notice topic and acknowledged with a
- * reference. The processor stores nothing of it; only the reference, tenant and type are logged.
+ * reference. The processor stores nothing of it but daily counters (TTL, hashed senders); only the
+ * reference, tenant and type are logged. An unknown tenant id gets the very same answer, so the route
+ * does not reveal who the processor's customers are; its requests go nowhere. Per-tenant and
+ * per-sender daily caps keep the route from becoming a relay into a DPO's inbox.
  */
 export function createDataSubjectRequestsApi(deps: DataSubjectRequestsApiDeps): ApiHandler {
   const routes: RouteTable<APIGatewayProxyEvent> = {
     '/v1/data-subject-requests': {
       POST: (event) => forward(deps, event),
-      OPTIONS: async () => preflightResponse(),
+      OPTIONS: async (event) => deps.cors.preflightResponse(event),
     },
   };
   return async (event) => selectRoute(routes, event)(event);
@@ -48,13 +56,19 @@ export function createDataSubjectRequestsApi(deps: DataSubjectRequestsApiDeps): 
 async function forward(deps: DataSubjectRequestsApiDeps, event: APIGatewayProxyEvent) {
   queryParameters(event, []);
   const request = dataSubjectRequestFrom(parseJsonBody(event, MAX_REQUEST_BODY_BYTES));
+  const now = deps.clock();
+  const sender = { email: request.contact.email, address: event.requestContext?.identity?.sourceIp ?? undefined };
+  if (!(await deps.counters.admit(request.tenantId, sender, now))) {
+    deps.logger.info('data-subject request over a daily cap', { tenantId: request.tenantId, type: request.type });
+    throw new HttpError(429, 'DAILY_LIMIT_REACHED', 'Too many requests were sent today, by you or to this website operator. Please try again tomorrow, or contact the website operator directly.');
+  }
+  const reference = deps.newReference();
   const topicArn = deps.topics.get(request.tenantId);
   if (topicArn === undefined) {
-    throw new HttpError(404, 'UNKNOWN_TENANT', 'No website operator with this tenant id takes requests here. Check the tenant id the website gave you.');
+    deps.logger.info('data-subject request for an unknown tenant dropped', { reference, type: request.type });
+    return accepted(reference);
   }
-
-  const reference = deps.newReference();
-  const notice = renderControllerNotice({ reference, receivedAt: deps.clock(), request });
+  const notice = renderControllerNotice({ reference, receivedAt: now, request });
   const logged = { reference, tenantId: request.tenantId, type: request.type };
   try {
     const { MessageId } = await deps.sns.send(new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.body }));
@@ -67,5 +81,7 @@ async function forward(deps: DataSubjectRequestsApiDeps, event: APIGatewayProxyE
       'Your request could not be forwarded just now and was not kept. Please send it again in a few minutes.',
     );
   }
-  return jsonResponse(202, { reference, status: 'FORWARDED', message: ACKNOWLEDGMENT });
+  return accepted(reference);
 }
+
+const accepted = (reference: string) => jsonResponse(202, { reference, status: 'FORWARDED', message: ACKNOWLEDGMENT });

@@ -15,3 +15,16 @@ export function tenantTopicsFromJson(json: string | undefined): ReadonlyMap<stri
   }
   return new Map(entries as Array<[string, string]>);
 }
+
+/** Parses REQUEST_FORM_ORIGINS: { "<tenantId>": ["https://…", …] }; the union is what CORS allows. */
+export function requestFormOriginsFromJson(json: string | undefined): ReadonlySet<string> {
+  const entries = jsonObjectEntries('REQUEST_FORM_ORIGINS', json, { object: 'tenant id → list of https origins', entries: 'tenant' });
+  const origins = new Set<string>();
+  for (const [tenantId, list] of entries) {
+    if (!Array.isArray(list) || !list.every((origin) => typeof origin === 'string' && origin.startsWith('https://'))) {
+      throw new Error(`REQUEST_FORM_ORIGINS: the origins of ${tenantId} must be a list of https origins`);
+    }
+    for (const origin of list as string[]) origins.add(origin);
+  }
+  return origins;
+}

@@ -17,7 +17,7 @@ import { createVisitsApi } from './visits-api.js';
 const logger = createLogger('visits');
 const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),
-  retentionDays: retentionDaysFrom(requiredEnv('RETENTION_DAYS')),
+  visitTtlDays: visitTtlDaysFrom(requiredEnv('VISIT_TTL_DAYS')),
 }));
 const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.openDeployed());
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
@@ -30,7 +30,7 @@ export const handler = httpApi(
     tenants,
     visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId }),
     keysOf: visitKeysFromSecretsManager(new SecretsManagerClient({}), secretArns),
-    retentionDays: config.retentionDays,
+    retentionDays: config.visitTtlDays,
     clock: () => new Date(),
     newVisitId: randomUUID,
     logger,
@@ -38,8 +38,9 @@ export const handler = httpApi(
   logger,
 );
 
-function retentionDaysFrom(text: string): number {
+/** How long a visit lives before its TTL: the retention less TTL's deletion delay and the backup window (lib/retention). */
+function visitTtlDaysFrom(text: string): number {
   const days = Number(text);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('RETENTION_DAYS must be a whole number of days from 1 to 3650');
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('VISIT_TTL_DAYS must be a whole number of days from 1 to 3650');
   return days;
 }

@@ -16,6 +16,10 @@ function expireWithin(days: number): s3.LifecycleRule {
   return { expiration: Duration.days(days - 1), noncurrentVersionExpiration: Duration.days(1) };
 }
 
+function notBy(roles: readonly iam.IRole[]): cloudtrail.CfnTrail.AdvancedFieldSelectorProperty[] {
+  return roles.length === 0 ? [] : [{ field: 'userIdentity.arn', notStartsWith: roles.map((role) => AuditTrail.sessionArnPrefix(role)) }];
+}
+
 export interface AuditTrailProps {
   /** How long trail files are kept (and locked): at least one audit period. */
   readonly retentionDays: number;
@@ -23,6 +27,12 @@ export interface AuditTrailProps {
   readonly dataEventBuckets: readonly s3.IBucket[];
   /** Tables whose item-level reads and writes are recorded (the visits table). */
   readonly dataEventTables: readonly dynamodb.ITable[];
+  /**
+   * The service's own function roles: their item events on those tables are not recorded (they would
+   * copy every visit's key, with its pseudonym, into the audit trail for the audit retention); what any
+   * other principal does to the items is.
+   */
+  readonly tableWritersNotRecorded?: readonly iam.IRole[];
   /** Key for the trail's CloudWatch Logs copy. */
   readonly logEncryptionKey: kms.IKey;
 }
@@ -36,6 +46,8 @@ export class AuditTrail extends Construct {
   readonly trail: cloudtrail.Trail;
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.Key;
+  /** The trail's CloudWatch Logs copy: metric filters on it raise alarms on recorded calls. */
+  readonly logGroup: RetainedLogGroup;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -77,10 +89,10 @@ export class AuditTrail extends Construct {
       lifecycleRules: [expireWithin(props.retentionDays)],
     });
 
-    const cloudWatchCopy = new RetainedLogGroup(this, 'Logs', {
+    const cloudWatchCopy = (this.logGroup = new RetainedLogGroup(this, 'Logs', {
       retentionDays: props.retentionDays,
       encryptionKey: props.logEncryptionKey,
-    });
+    }));
     this.trail = new cloudtrail.Trail(this, 'Trail', {
       bucket: this.bucket,
       encryptionKey: this.encryptionKey,
@@ -136,9 +148,16 @@ export class AuditTrail extends Construct {
               { field: 'eventCategory', equalTo: ['Data'] },
               { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
               { field: 'resources.ARN', equalTo: props.dataEventTables.map((table) => table.tableArn) },
+              ...notBy(props.tableWritersNotRecorded ?? []),
             ],
           }]),
     ];
+  }
+
+  /** A function's calls carry its role's session ARN: `arn:<partition>:sts::<account>:assumed-role/<role name>/<function>`. */
+  static sessionArnPrefix(role: iam.IRole): string {
+    const { partition, account } = Stack.of(role);
+    return `arn:${partition}:sts::${account}:assumed-role/${role.roleName}/`;
   }
 
   /** Lets a principal (the auditor role) list and read the trail files and digests, their versions and locks. */

@@ -12,6 +12,15 @@ import type { BreachAlertTopics } from './breach-alert-topics.js';
 import type { BreachRegister } from './breach-register.js';
 import { acknowledgeGrantPolicies } from './grant-policies.js';
 
+/** A metric that signals a suspected incident when it exceeds its threshold (evaluated once per period). */
+export interface SuspectedIncidentSignal {
+  readonly id: string;
+  /** What happened, for the alarm description. */
+  readonly what: string;
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+}
+
 export interface OperationalAlarmsProps {
   /** Alarms go to its operations topic, and structurally cannot go to a controller's topic. */
   readonly alertTopics: BreachAlertTopics;
@@ -23,6 +32,8 @@ export interface OperationalAlarmsProps {
   readonly deadLetterQueues?: readonly sqs.IQueue[];
   /** The breach register whose protections are watched for changes (bucket policy, lock, key). */
   readonly register?: BreachRegister;
+  /** Further signals (e.g. misuse of the rights capability or of the pseudonym secrets). */
+  readonly signals?: readonly SuspectedIncidentSignal[];
   /**
    * Share of API requests answered with a 5xx that counts as a suspected incident.
    * @default 0.05
@@ -76,6 +87,9 @@ export class OperationalAlarms extends Construct {
         threshold: 0,
         evaluationPeriods: 1,
       });
+    }
+    for (const signal of props.signals ?? []) {
+      this.suspect(signal.id, signal.what, { metric: signal.metric, threshold: signal.threshold, evaluationPeriods: 1 });
     }
     if (props.register) this.watchRegisterProtections(props.register);
   }

@@ -14,6 +14,11 @@ export interface TenantConfig {
   readonly burstLimit: number;
   /** Requests per month allowed by the tenant's usage plan. */
   readonly monthlyQuota: number;
+  /**
+   * Origins (https://host[:port]) of the pages that carry the tenant's data-subject request form:
+   * the only origins browsers may send requests from (CORS). Empty: only same-origin or server-side posts.
+   */
+  readonly requestFormOrigins: readonly string[];
 }
 
 /** The whole deployment's configuration, validated once at the edge (see load-config.ts). */
@@ -24,8 +29,13 @@ export interface AppConfig {
   readonly account: string | undefined;
   /** Always eu-central-1: the processor agreement's processing location. */
   readonly region: EuRegion;
-  /** How long any personal data (visits, logs holding IPs) is kept, in days (1–3650). */
+  /** How long any personal data (visits, logs holding IPs) is kept, in days (1–3650), counting every copy. */
   readonly retentionDays: number;
+  /**
+   * Point-in-time recovery window of the visits table in days (0 = off, at most 35). It is part of the
+   * retention: visits expire after retentionDays − TTL deletion delay − this window (see lib/retention).
+   */
+  readonly pointInTimeRecoveryDays: number;
   /** The operator's own MMDB file; undefined means the default database built from @ip-location-db/asn. */
   readonly mmdbPath: string | undefined;
   readonly tenants: readonly TenantConfig[];

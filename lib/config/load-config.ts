@@ -1,5 +1,6 @@
 import { TENANT_ID_PATTERN } from '../../lambdas/shared/tenants/tenant-id.js';
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
+import { itemTtlDays, TTL_DELETION_DELAY_DAYS } from '../retention/retention-limits.js';
 import type { AppConfig, TenantConfig } from './app-config.js';
 
 /** Reads a raw context value; matches `Node.tryGetContext` so the app can pass `app.node`. */
@@ -18,10 +19,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::\d{12}:[\w+=,.@/*-]+$/;
 const GUARDRAIL_TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|\d{12})$/;
+/** Scheme, host and optional port: what a browser sends as Origin. */
+const HTTPS_ORIGIN = /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/;
 const ROLE_ARN_PATTERN = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/*-]+$/;
 
 export const DEFAULTS = {
   retentionDays: 30,
+  pointInTimeRecoveryDays: 7,
   auditLogRetentionDays: 400,
   breachRecordRetentionYears: 5,
   rateLimit: 50,
@@ -49,6 +53,13 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   }
 
   const retentionDays = integerIn(read('retentionDays') ?? DEFAULTS.retentionDays, 1, 3650, 'retentionDays', problems);
+  const pointInTimeRecoveryDays = integerIn(read('pointInTimeRecoveryDays') ?? DEFAULTS.pointInTimeRecoveryDays, 0, 35, 'pointInTimeRecoveryDays', problems);
+  if (itemTtlDays(retentionDays, pointInTimeRecoveryDays) < 1) {
+    problems.push(
+      `retentionDays: ${retentionDays} days cannot hold a visit for a day plus the TTL deletion delay (${TTL_DELETION_DELAY_DAYS} days) ` +
+        `plus the point-in-time-recovery window (pointInTimeRecoveryDays: ${pointInTimeRecoveryDays}); raise it or shorten the window`,
+    );
+  }
   const auditLogRetentionDays = integerIn(
     read('auditLogRetentionDays') ?? DEFAULTS.auditLogRetentionDays, 92, 3650, 'auditLogRetentionDays', problems,
   );
@@ -83,6 +94,7 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     account: account as string | undefined,
     region: DEPLOYMENT_REGION,
     retentionDays,
+    pointInTimeRecoveryDays,
     auditLogRetentionDays,
     mmdbPath: typeof mmdbPath === 'string' ? mmdbPath : undefined,
     tenants,
@@ -166,7 +178,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       return raw as TenantConfig;
     }
     const t = raw as Record<string, unknown>;
-    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota']);
+    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'requestFormOrigins']);
     for (const key of Object.keys(t)) if (!known.has(key)) problems.push(`${where}.${key}: unknown setting`);
     if (typeof t.id !== 'string' || !TENANT_ID_PATTERN.test(t.id)) {
       problems.push(`${where}.id: must be 1–32 lower-case letters, digits or dashes, got ${JSON.stringify(t.id)}`);
@@ -185,6 +197,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       rateLimit: integerIn(t.rateLimit ?? DEFAULTS.rateLimit, 1, 10_000, `${where}.rateLimit`, problems),
       burstLimit: integerIn(t.burstLimit ?? DEFAULTS.burstLimit, 1, 5_000, `${where}.burstLimit`, problems),
       monthlyQuota: integerIn(t.monthlyQuota ?? DEFAULTS.monthlyQuota, 1, 1_000_000_000, `${where}.monthlyQuota`, problems),
+      requestFormOrigins: stringsMatching(t.requestFormOrigins ?? [], HTTPS_ORIGIN, `${where}.requestFormOrigins`, 'an https origin such as https://www.example.com', problems),
     };
   });
 }

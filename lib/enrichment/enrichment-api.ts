@@ -10,6 +10,17 @@ import { requestModel, type RequestSchemaName } from './request-models.js';
 
 export const STAGE_NAME = 'live';
 
+/**
+ * The data-subject-rights capability of each tenant (access and erasure by IP address): its own key in
+ * a usage plan of its own, at most this many calls a day and one a second, so nobody holding it, the
+ * tenant included, can sweep an address range; a real request needs a handful of calls.
+ */
+export const RIGHTS_PLAN = { dailyQuota: 100, rateLimit: 1, burstLimit: 5 } as const;
+
+/** Usage plan names, `<stack>-<tenant>` and `<stack>-<tenant>-data-subject-rights`: the offboarding tool finds a tenant's keys through them. */
+export const usagePlanName = (stackName: string, tenantId: string) => `${stackName}-${tenantId}`;
+export const rightsUsagePlanName = (stackName: string, tenantId: string) => `${stackName}-${tenantId}-data-subject-rights`;
+
 export interface EnrichmentApiProps {
   readonly tenants: readonly TenantConfig[];
   readonly retentionDays: number;
@@ -29,6 +40,8 @@ export class EnrichmentApi extends Construct {
   readonly requestValidator: apigw.RequestValidator;
   /** API Gateway key id → tenant id, for the functions to map a call to its tenant. */
   private readonly apiKeyTenants: Array<{ keyId: string; tenantId: string }> = [];
+  /** The same for the data-subject-rights keys (the visitor-data function's only keys). */
+  private readonly rightsKeyTenants: Array<{ keyId: string; tenantId: string }> = [];
 
   constructor(scope: Construct, id: string, props: EnrichmentApiProps) {
     super(scope, id);
@@ -124,8 +137,12 @@ export class EnrichmentApi extends Construct {
 
   /** JSON `{ "<apiKeyId>": "<tenantId>", … }` with deploy-time key ids, for a function's environment. */
   tenantsByApiKeyId(): string {
-    const pairs = this.apiKeyTenants.map(({ keyId, tenantId }) => Fn.join('', ['"', keyId, `":${JSON.stringify(tenantId)}`]));
-    return Fn.join('', ['{', Fn.join(',', pairs), '}']);
+    return keyTenantsJson(this.apiKeyTenants);
+  }
+
+  /** The same map for the data-subject-rights keys. */
+  tenantsByRightsKeyId(): string {
+    return keyTenantsJson(this.rightsKeyTenants);
   }
 
   private addTenant(tenant: TenantConfig): void {
@@ -134,7 +151,7 @@ export class EnrichmentApi extends Construct {
       enabled: true,
     });
     const plan = new apigw.UsagePlan(this, `Plan-${tenant.id}`, {
-      name: `${Stack.of(this).stackName}-${tenant.id}`,
+      name: usagePlanName(Stack.of(this).stackName, tenant.id),
       description: `Usage plan of tenant ${tenant.id}`,
       throttle: { rateLimit: tenant.rateLimit, burstLimit: tenant.burstLimit },
       quota: { limit: tenant.monthlyQuota, period: apigw.Period.MONTH },
@@ -142,7 +159,26 @@ export class EnrichmentApi extends Construct {
     });
     plan.addApiKey(key);
     this.apiKeyTenants.push({ keyId: key.keyId, tenantId: tenant.id });
+
+    const rightsKey = new apigw.ApiKey(this, `RightsKey-${tenant.id}`, {
+      description: `Data-subject-rights key of tenant ${tenant.id} (${tenant.name}): access and erasure by IP address only`,
+      enabled: true,
+    });
+    const rightsPlan = new apigw.UsagePlan(this, `RightsPlan-${tenant.id}`, {
+      name: rightsUsagePlanName(Stack.of(this).stackName, tenant.id),
+      description: `Data-subject-rights capability of tenant ${tenant.id}: ${RIGHTS_PLAN.dailyQuota} calls a day`,
+      throttle: { rateLimit: RIGHTS_PLAN.rateLimit, burstLimit: RIGHTS_PLAN.burstLimit },
+      quota: { limit: RIGHTS_PLAN.dailyQuota, period: apigw.Period.DAY },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    rightsPlan.addApiKey(rightsKey);
+    this.rightsKeyTenants.push({ keyId: rightsKey.keyId, tenantId: tenant.id });
   }
+}
+
+function keyTenantsJson(pairs: ReadonlyArray<{ keyId: string; tenantId: string }>): string {
+  const entries = pairs.map(({ keyId, tenantId }) => Fn.join('', ['"', keyId, `":${JSON.stringify(tenantId)}`]));
+  return Fn.join('', ['{', Fn.join(',', entries), '}']);
 }
 
 function acknowledgeApiFindings(api: apigw.RestApi): void {

@@ -1,16 +1,19 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { VISITS_TABLE } from '../../lambdas/shared/visits/table-schema.js';
+import { ITEM_TTL_TAG, itemTtlDays } from '../retention/retention-limits.js';
 
 /** What DynamoDB needs of the caller's key permissions to read and write items of a CMK-encrypted table. */
 const ITEM_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
 export interface VisitsTableProps {
-  /** The data retention: point-in-time recovery keeps no older state than this (at most 35 days). */
+  /** The data retention, counting every copy: item lifetime + TTL deletion delay + recovery window fit in it. */
   readonly retentionDays: number;
+  /** Point-in-time recovery window in days (0 = off). */
+  readonly pointInTimeRecoveryDays: number;
   /** @default RemovalPolicy.RETAIN — a stack update must never silently drop the controller's data */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -22,9 +25,13 @@ export interface VisitsTableProps {
 export class VisitsTable extends Construct {
   readonly table: dynamodb.Table;
   readonly encryptionKey: kms.Key;
+  /** How long a visit lives before its TTL (the visits function sets expiresAt this far ahead). */
+  readonly itemTtlDays: number;
 
   constructor(scope: Construct, id: string, props: VisitsTableProps) {
     super(scope, id);
+    this.itemTtlDays = itemTtlDays(props.retentionDays, props.pointInTimeRecoveryDays);
+    if (this.itemTtlDays < 1) throw new Error(`retention of ${props.retentionDays} days leaves no item lifetime after TTL delay and recovery window`);
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: 'Encrypts the visits table (pseudonymised visitor data)',
       enableKeyRotation: true,
@@ -35,14 +42,15 @@ export class VisitsTable extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.encryptionKey,
-      pointInTimeRecoverySpecification: {
-        pointInTimeRecoveryEnabled: true,
-        recoveryPeriodInDays: Math.min(35, props.retentionDays),
-      },
+      pointInTimeRecoverySpecification:
+        props.pointInTimeRecoveryDays === 0
+          ? { pointInTimeRecoveryEnabled: false }
+          : { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: props.pointInTimeRecoveryDays },
       timeToLiveAttribute: VISITS_TABLE.ttlAttribute,
       deletionProtection: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    Tags.of(this.table).add(ITEM_TTL_TAG, String(this.itemTtlDays));
     this.table.addGlobalSecondaryIndex({
       indexName: VISITS_TABLE.visitorIndex.name,
       partitionKey: { name: VISITS_TABLE.visitorIndex.partitionKey, type: dynamodb.AttributeType.STRING },

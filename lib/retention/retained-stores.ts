@@ -1,4 +1,4 @@
-import { limitDays, limitSetting, yearsInDays, type RetentionBasis, type RetentionLimits } from './retention-limits.js';
+import { ITEM_TTL_TAG, limitDays, limitSetting, TTL_DELETION_DELAY_DAYS, yearsInDays, type RetentionBasis, type RetentionLimits } from './retention-limits.js';
 import { isObject, type ResourceRef, type TemplateIndex } from './stack-templates.js';
 
 /** How records leave a store. */
@@ -211,16 +211,26 @@ function objectLockDays(props: Readonly<Record<string, unknown>>): number | unde
   return undefined;
 }
 
+/**
+ * A table's items last their TTL lifetime (declared with the ITEM_TTL_TAG tag, which the writer honours)
+ * plus TTL's deletion delay; with point-in-time recovery an expired or deleted item then stays
+ * restorable for the recovery window on top of that. Every copy counts: the sum must fit the limit.
+ */
 function tableStores(index: TemplateIndex, limits: RetentionLimits): RetainedStore[] {
   return [...index.resources('AWS::DynamoDB::Table')].flatMap((table) => {
     const ttl = table.properties.TimeToLiveSpecification;
     const ttlOn = isObject(ttl) && ttl.Enabled === true && typeof ttl.AttributeName === 'string';
-    const items = personalDataStore(
-      table,
-      'DynamoDB table',
-      limits,
-      ttlOn ? { kind: 'item-ttl', attribute: ttl.AttributeName as string } : { kind: 'never', why: 'no TTL (TimeToLiveSpecification) enabled' },
-      'items can hold pseudonymised visitor data',
+    const lifetime = declaredTtlDays(table.properties.Tags);
+    const held = lifetime === undefined ? undefined : lifetime + TTL_DELETION_DELAY_DAYS;
+    const delay = `+ ${TTL_DELETION_DELAY_DAYS} days TTL deletion delay`;
+    const itemExpiry: Expiry = !ttlOn
+      ? { kind: 'never', why: 'no TTL (TimeToLiveSpecification) enabled' }
+      : held === undefined
+        ? { kind: 'item-ttl', attribute: ttl.AttributeName as string }
+        : { kind: 'after-days', days: held, how: `item TTL of ${lifetime} days (${ITEM_TTL_TAG}) ${delay}` };
+    const items = withProblems(
+      { resource: table, store: 'DynamoDB table', basis: 'personal-data', basisReason: 'items can hold pseudonymised visitor data', limitDays: limits.retentionDays, expiry: itemExpiry },
+      ttlOn && held === undefined ? [`TTL is on, but the items' lifetime is not declared (tag ${ITEM_TTL_TAG}): the sum of every copy cannot be checked`] : [],
     );
     const pitr = table.properties.PointInTimeRecoverySpecification;
     if (!(isObject(pitr) && pitr.PointInTimeRecoveryEnabled === true)) return [items];
@@ -229,11 +239,23 @@ function tableStores(index: TemplateIndex, limits: RetentionLimits): RetainedSto
       table,
       'DynamoDB point-in-time recovery',
       limits,
-      { kind: 'after-days', days: recoveryDays, how: 'PITR recovery period: deleted and expired items stay restorable this long' },
-      'a backup of the table: the recovery window must not outlast the data retention',
+      held === undefined
+        ? { kind: 'after-days', days: recoveryDays, how: 'PITR recovery period: deleted and expired items stay restorable this long' }
+        : {
+            kind: 'after-days',
+            days: held + recoveryDays,
+            how: `item TTL of ${lifetime} days ${delay} + ${recoveryDays} days PITR recovery period, in which an expired item stays restorable`,
+          },
+      'a backup of the table: an item, its TTL delay and the recovery window together must not outlast the data retention',
     );
     return [items, backups];
   });
+}
+
+function declaredTtlDays(tags: unknown): number | undefined {
+  const tag = Array.isArray(tags) ? tags.filter(isObject).find((t) => t.Key === ITEM_TTL_TAG) : undefined;
+  const days = Number(tag?.Value);
+  return tag !== undefined && Number.isInteger(days) && days > 0 ? days : undefined;
 }
 
 function queueStores(index: TemplateIndex, limits: RetentionLimits): RetainedStore[] {

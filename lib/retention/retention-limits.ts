@@ -1,5 +1,24 @@
 import type { AppConfig } from '../config/app-config.js';
 
+/**
+ * How long DynamoDB may take to delete an item after its TTL has passed. AWS documents "typically
+ * within a few days" (earlier: "within 48 hours") and promises no bound; 3 days is the figure this
+ * deployment budgets. Reads filter out expired items meanwhile, except access requests, which show
+ * every visit still held.
+ */
+export const TTL_DELETION_DELAY_DAYS = 3;
+
+/** The tag a table declares its items' TTL lifetime with (in days), so the retention checker can add up every copy. */
+export const ITEM_TTL_TAG = 'retention:item-ttl-days';
+
+/**
+ * Days an item may live before its TTL, so that it plus TTL's deletion delay plus the
+ * point-in-time-recovery window (an expired item stays restorable that long) fit the retention.
+ */
+export function itemTtlDays(retentionDays: number, pointInTimeRecoveryDays: number): number {
+  return retentionDays - TTL_DELETION_DELAY_DAYS - pointInTimeRecoveryDays;
+}
+
 /** The configured retentions every store is checked against (a subset of AppConfig, so a config fits). */
 export type RetentionLimits = Pick<AppConfig, 'retentionDays' | 'auditLogRetentionDays' | 'breachRecordRetentionYears'>;
 

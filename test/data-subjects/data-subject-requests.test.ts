@@ -23,7 +23,7 @@ let requests: RequestsHarness;
 
 beforeAll(async () => {
   topics = await ControllerTopics.start(['tenant-a', 'tenant-b']);
-  requests = requestsHarness(new Map([...topics.topicArns, ['tenant-gone', GONE_TOPIC]]), topics.sns());
+  requests = await requestsHarness(new Map([...topics.topicArns, ['tenant-gone', GONE_TOPIC]]), topics.sns());
 });
 afterAll(() => topics.stop());
 beforeEach(() => topics.reset());
@@ -132,7 +132,7 @@ describe('a request that cannot be forwarded', () => {
 
   it('when SNS does not answer → 503 FORWARDING_FAILED', async () => {
     const unreachable = new SNSClient({ endpoint: 'http://127.0.0.1:9', region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-    const answer = await requestsHarness(topics.topicArns, unreachable).submit(valid);
+    const answer = await (await requestsHarness(topics.topicArns, unreachable)).submit(valid);
     expect(answer).toMatchObject({ status: 503, body: { error: { code: 'FORWARDING_FAILED' } } });
     unreachable.destroy();
   });

@@ -1,4 +1,4 @@
-import { App, ArnFormat, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, ArnFormat, CfnResource, Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findRetentionViolations, type RetentionViolation } from '../../lib/retention/find-retention-violations.js';
 import { describeRetainedStores } from '../../lib/retention/retained-stores.js';
 import { RetainedLogGroup } from '../../lib/retention/retained-log-group.js';
+import { ITEM_TTL_TAG } from '../../lib/retention/retention-limits.js';
 import { synthesizeStackTemplates, TemplateIndex, type StackTemplate } from '../../lib/retention/stack-templates.js';
 import { buildTestApp } from '../infra/test-app.js';
 
@@ -73,7 +74,9 @@ describe('the retention checker, on throwaway stacks', () => {
     ['NoRetentionLogs', /log group: no RetentionInDays .* nothing ever expires, but the 7-day limit \(retentionDays/],
     ['TooLongLogs', /log group: keeps data up to 30 days \(CloudWatch Logs retention\), longer than the 7-day limit/],
     ['NoTtlTable', /DynamoDB table: no TTL/],
-    ['LongBackupTable', /point-in-time recovery: keeps data up to 35 days/],
+    ['LongBackupTable', /point-in-time recovery: keeps data up to 39 days \(item TTL of 1 days \+ 3 days TTL deletion delay \+ 35 days PITR/],
+    ['SumTooLongTable', /point-in-time recovery: keeps data up to 9 days \(item TTL of 3 days \+ 3 days TTL deletion delay \+ 3 days PITR/],
+    ['UndeclaredTtlTable', /DynamoDB table: TTL is on, but the items' lifetime is not declared/],
     ['UnloggedFunction', /no explicit log group \(LoggingConfig\.LogGroup\)/],
     ['AuditLoggedFunction', /logs to .*a log group under the audit retention/],
     ['LongQueue', /SQS queue: keeps data up to 14 days \(MessageRetentionPeriod\)/],
@@ -104,7 +107,7 @@ describe('the retention checker, on throwaway stacks', () => {
 
   it('leaves correct stores alone (and reports nothing else)', () => {
     const expected = [
-      'NoRetentionLogs', 'TooLongLogs', 'NoTtlTable', 'LongBackupTable', 'UnloggedFunction', 'AuditLoggedFunction', 'LongQueue',
+      'NoRetentionLogs', 'TooLongLogs', 'NoTtlTable', 'LongBackupTable', 'SumTooLongTable', 'UndeclaredTtlTable', 'UnloggedFunction', 'AuditLoggedFunction', 'LongQueue',
       'LoggedApi', 'UnexpiringBucket', 'LongAccessLogs', 'LongTrailAccessLogs', 'ForgottenNoncurrent', 'WafToAuditLogs',
       'LongStream', 'Database', 'ForeverRecords', 'Forgotten',
     ];
@@ -124,16 +127,18 @@ function buildThrowawayStack(stack: Stack): void {
 
   // Tables.
   new dynamodb.Table(stack, 'NoTtlTable', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
-  new dynamodb.Table(stack, 'LongBackupTable', {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    timeToLiveAttribute: 'expiresAt',
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-  });
-  new dynamodb.Table(stack, 'CompliantTable', {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    timeToLiveAttribute: 'expiresAt',
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 7 },
-  });
+  const ttlTable = (id: string, ttlDays: number | undefined, recoveryDays: number | undefined) => {
+    const table = new dynamodb.Table(stack, id, {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: recoveryDays },
+    });
+    if (ttlDays !== undefined) Tags.of(table).add(ITEM_TTL_TAG, String(ttlDays));
+  };
+  ttlTable('LongBackupTable', 1, undefined); // the default 35-day window
+  ttlTable('SumTooLongTable', 3, 3); // each copy alone fits 7 days, their sum (3 + 3 + 3) does not
+  ttlTable('UndeclaredTtlTable', undefined, 1);
+  ttlTable('CompliantTable', 1, 3); // 1 + 3 + 3 = 7
 
   // Audit trail: its bucket and CloudWatch copy are held to the audit retention, not the data one.
   const trailAccessLogs = new s3.Bucket(stack, 'LongTrailAccessLogs', { lifecycleRules: [{ expiration: Duration.days(500) }] });

@@ -9,6 +9,7 @@ import { encodeCursor } from '../../lambdas/visits/list-cursor.js';
 import type { EventParts } from '../support/api-gateway-events.js';
 import { capturedOutput } from '../support/captured-output.js';
 import { testDatabase } from '../support/maxmind-test-data.js';
+import { createTestCountersTable } from '../support/dynamodb.js';
 import { TEST_PSEUDONYM_SECRET } from '../support/visits-api-harness.js';
 import { ROUTES, startInProcessFunctions, TENANT_A, TENANT_B, type InProcessFunctions } from './support/in-process-api.js';
 import { deployedRoutes, documentedOperations } from './support/route-catalog.js';
@@ -183,6 +184,7 @@ describe('through the local API Gateway adapter (real HTTP, API key values)', ()
       mmdbPath: testDatabase('GeoIP2-Enterprise-Test'),
       dynamoDbEndpoint: functions.table.endpoint,
       tableName: functions.table.tableName,
+      countersTableName: await createTestCountersTable(),
       apiKeys: [
         { tenantId: TENANT_A.tenantId, apiKey: KEY_VALUE.a, apiKeyId: TENANT_A.apiKeyId },
         { tenantId: TENANT_B.tenantId, apiKey: KEY_VALUE.b, apiKeyId: TENANT_B.apiKeyId },

@@ -3,7 +3,7 @@ import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { localDocumentClient, localDynamoDbClient } from '../../bin/local/local-aws.js';
-import { createVisitsTable } from '../../bin/local/visits-table.js';
+import { createRequestCountersTable, createVisitsTable } from '../../bin/local/visits-table.js';
 
 export interface TestVisitsTable {
   readonly endpoint: string;
@@ -13,6 +13,15 @@ export interface TestVisitsTable {
   /** Every item in the table, read straight from DynamoDB Local (no code under test in between). */
   items(): Promise<Array<Record<string, unknown>>>;
   drop(): Promise<void>;
+}
+
+/** A fresh data-subject-request counters table in the run's DynamoDB Local; its name. */
+export async function createTestCountersTable(): Promise<string> {
+  const client = localDynamoDbClient(inject('dynamoDbEndpoint'));
+  const tableName = `request-counters-${randomUUID()}`;
+  await createRequestCountersTable(client, tableName);
+  client.destroy();
+  return tableName;
 }
 
 /** A fresh visits table, created like the deployed one, in the run's DynamoDB Local. */

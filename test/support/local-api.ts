@@ -1,7 +1,7 @@
 import { startLocalApi, type LocalApi, type LocalApiOptions } from '../../bin/local/local-api.js';
 import type { LocalApiKey } from '../../bin/local/local-credentials.js';
 import { createLogger } from '../../lambdas/shared/logging/logger.js';
-import type { TestVisitsTable } from './dynamodb.js';
+import { createTestCountersTable, type TestVisitsTable } from './dynamodb.js';
 import { testDatabase } from './maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET } from './visits-api-harness.js';
 
@@ -12,12 +12,13 @@ function silentLogger() {
 }
 
 /** The local API on a test table and MaxMind's Enterprise test database, on a free port, with silent loggers. */
-export function startTestLocalApi(
+export async function startTestLocalApi(
   table: TestVisitsTable,
   apiKeys: readonly LocalApiKey[],
   overrides: Partial<LocalApiOptions> = {},
 ): Promise<LocalApi> {
   return startLocalApi({
+    countersTableName: await createTestCountersTable(),
     mmdbPath: testDatabase('GeoIP2-Enterprise-Test'),
     dynamoDbEndpoint: table.endpoint,
     tableName: table.tableName,

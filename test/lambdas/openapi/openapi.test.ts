@@ -113,7 +113,7 @@ describe('the handlers against lib/api/openapi.json', () => {
     visitorData = visitorDataHarness(table);
     topics = await ControllerTopics.start(['tenant-a', 'a', `a${'-'.repeat(30)}b`]);
     // tenant-gone's topic does not exist: SNS refuses the publish, as after a deleted topic.
-    requests = requestsHarness(new Map([...topics.topicArns, ['tenant-gone', 'arn:aws:sns:eu-central-1:000000000000:gone']]), topics.sns());
+    requests = await requestsHarness(new Map([...topics.topicArns, ['tenant-gone', 'arn:aws:sns:eu-central-1:000000000000:gone']]), topics.sns());
   });
   afterAll(async () => {
     await topics.stop();

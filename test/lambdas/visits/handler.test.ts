@@ -33,7 +33,7 @@ describe('lambdas/visits/handler.ts', () => {
       MMDB_PATH: testDatabase('GeoIP2-Enterprise-Test'),
       TENANT_API_KEYS: JSON.stringify(TEST_TENANT_KEYS),
       VISITS_TABLE_NAME: table.tableName,
-      RETENTION_DAYS: '30',
+      VISIT_TTL_DAYS: '30',
       PSEUDONYM_SECRET_ARNS: JSON.stringify({ 'tenant-a': SECRET_ARN, 'tenant-b': `${SECRET_ARN}-b` }),
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: 'local',
@@ -83,7 +83,7 @@ describe('lambdas/visits/handler.ts', () => {
 
   it.each([
     ['no table name', { VISITS_TABLE_NAME: '' }, 'read the configuration', /VISITS_TABLE_NAME is not set/],
-    ['a retention outside 1–3650 days', { RETENTION_DAYS: '0' }, 'read the configuration', /RETENTION_DAYS must be/],
+    ['a retention outside 1–3650 days', { VISIT_TTL_DAYS: '0' }, 'read the configuration', /VISIT_TTL_DAYS must be/],
     ['no secrets', { PSEUDONYM_SECRET_ARNS: '' }, 'read PSEUDONYM_SECRET_ARNS', /PSEUDONYM_SECRET_ARNS is not set/],
     ['a missing database', { MMDB_PATH: '/nonexistent/db.mmdb' }, 'open the MMDB database', /ENOENT/],
     ['no tenants', { TENANT_API_KEYS: '{}' }, 'read TENANT_API_KEYS', /maps no API key/],

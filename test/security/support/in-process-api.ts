@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
+import { corsFor } from '../../../lambdas/data-subject-requests/cors.js';
+import { RequestCounters } from '../../../lambdas/data-subject-requests/request-counters.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../../lambdas/data-subject-requests/data-subject-requests-api.js';
 import { createEnrichApi } from '../../../lambdas/enrich/enrich-api.js';
 import { notifyPendingConsumer } from '../../../lambdas/breach-notify/notify-pending.js';
@@ -20,7 +21,7 @@ import { BreachEmulator, BUCKET } from '../../breach/support/emulator.js';
 import { sampleReport } from '../../breach/support/sample-report.js';
 import { failWhen, TENANT_IDS, wire } from '../../breach/support/wiring.js';
 import { lambdaContext, proxyEvent, TEST_RIGHTS_KEYS, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
-import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
+import { createTestCountersTable, createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { testDatabase } from '../../support/maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
 
@@ -115,6 +116,8 @@ export interface InProcessFunctions {
  */
 export async function startInProcessFunctions(): Promise<InProcessFunctions> {
   const table = await createTestVisitsTable();
+  const countersTable = await createTestCountersTable();
+  const cors = corsFor(new Set(['https://www.tenant-a.example']));
   const emulator = await BreachEmulator.start(TENANT_IDS);
   const faults = new Faults();
   const enricher = failingWith(faults, createEnricher(MmdbDatabase.open(testDatabase('GeoIP2-Enterprise-Test'))));
@@ -155,9 +158,17 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       createVisitorDataApi({ tenants: rightsTenants, visitsOf, keysOf: async (tenantId) => keysOf(tenantId), maxErasedPerRequest: MAX_ERASED_PER_REQUEST, logger: visitorDataLogger }),
       visitorDataLogger,
     ),
-    dataSubjectRequests: withCors(
+    dataSubjectRequests: cors.withCors(
       httpApi(
-        createDataSubjectRequestsApi({ topics: noticeTopics, sns: breach.sns, clock: () => new Date(), newReference: newRequestReference, logger: requestsLogger }),
+        createDataSubjectRequestsApi({
+          topics: noticeTopics,
+          sns: breach.sns,
+          counters: new RequestCounters(table.documentClient, countersTable, { perTenant: 100_000, perSender: 100_000 }),
+          cors,
+          clock: () => new Date(),
+          newReference: newRequestReference,
+          logger: requestsLogger,
+        }),
         requestsLogger,
       ),
     ),

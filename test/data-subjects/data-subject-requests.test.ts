@@ -5,7 +5,7 @@ import { TEST_SOURCE_IP } from '../support/api-gateway-events.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
 import { visitsApiHarness } from '../support/visits-api-harness.js';
 import { ControllerTopics, REGION, TOPIC_PREFIX } from './support/controller-topics.js';
-import { RECEIVED_AT, requestsHarness, type RequestsHarness } from './support/requests-harness.js';
+import { FORM_ORIGIN, RECEIVED_AT, requestsHarness, type RequestsHarness } from './support/requests-harness.js';
 
 /**
  * POST /v1/data-subject-requests through API Gateway proxy events, publishing with the real SNS
@@ -54,11 +54,11 @@ describe('a valid request', () => {
         `Reference:     ${reference}`,
         `Received:      ${RECEIVED_AT.toISOString()} (UTC)`,
         'Tenant:        tenant-a',
-        'Website:       www.a.example',
+        'Website:       www[.]a[.]example', // requester text: made unclickable like any link
         'Request type:  Erasure (GDPR Art. 17)',
         'Reply to:      Jane Doe <jane.doe@example.org>',
-        'Please erase everything about my visits.',
-        'I browsed from [redacted-ip] at the office and from [redacted-ip] at home.',
+        '> Please erase everything about my visits.',
+        '> I browsed from [redacted-ip] at the office and from [redacted-ip] at home.',
       ]),
     );
     expect(notice!.Message).toMatch(/You, the controller, decide on this request/);
@@ -83,18 +83,22 @@ describe('a valid request', () => {
     for (const text of ['jane.doe', 'Jane Doe', 'Please erase', 'www.a.example', IPV4, TEST_SOURCE_IP, '[redacted-ip]']) expect(logs).not.toContain(text);
   });
 
-  it('answers any origin (CORS), and a browser’s preflight with 204', async () => {
-    const accepted = await requests.submit({ ...valid, type: 'access', siteId: null });
-    expect(accepted.result.headers).toMatchObject({ 'access-control-allow-origin': '*' });
-    const refused = await requests.submit({ ...valid, type: 'delete-everything' });
-    expect(refused.result.headers).toMatchObject({ 'access-control-allow-origin': '*' });
-    const preflight = await requests.call({ method: 'OPTIONS', resource: '/v1/data-subject-requests' });
+  it('answers a declared form origin only (CORS, never *), and only its preflight', async () => {
+    const fromForm = { headers: { Origin: FORM_ORIGIN } };
+    const accepted = await requests.submit({ ...valid, type: 'access', siteId: null }, fromForm);
+    expect(accepted.result.headers).toMatchObject({ 'access-control-allow-origin': FORM_ORIGIN, vary: 'Origin' });
+    const refused = await requests.submit({ ...valid, type: 'delete-everything' }, fromForm);
+    expect(refused.result.headers).toMatchObject({ 'access-control-allow-origin': FORM_ORIGIN });
+    const preflight = await requests.call({ method: 'OPTIONS', resource: '/v1/data-subject-requests', ...fromForm });
     expect(preflight.status).toBe(204);
     expect(preflight.result.headers).toMatchObject({
-      'access-control-allow-origin': '*',
-      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-origin': FORM_ORIGIN,
+      'access-control-allow-methods': 'POST',
       'access-control-allow-headers': 'content-type',
     });
+    const elsewhere = { headers: { Origin: 'https://attacker.example' } };
+    expect((await requests.call({ method: 'OPTIONS', resource: '/v1/data-subject-requests', ...elsewhere })).result.headers).not.toHaveProperty('access-control-allow-origin');
+    expect((await requests.submit({ ...valid, type: 'delete-everything' }, elsewhere)).result.headers).not.toHaveProperty('access-control-allow-origin');
     expect(topics.received('tenant-a').map((notice) => notice.Message)).toEqual([expect.stringContaining('Website:       (not stated)')]);
   });
 
@@ -110,10 +114,14 @@ describe('a valid request', () => {
 });
 
 describe('a request that cannot be forwarded', () => {
-  it('for a tenant nobody knows → 404 UNKNOWN_TENANT, nothing published', async () => {
-    const answer = await requests.submit({ ...valid, tenantId: 'tenant-z' });
-    expect(answer).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_TENANT' } } });
-    expect(answer.body.error.message).not.toContain('tenant-z');
+  it('for a tenant nobody knows → the very answer a known tenant gets (202 FORWARDED), nothing published', async () => {
+    const known = await requests.submit(valid);
+    topics.reset();
+    const unknown = await requests.submit({ ...valid, tenantId: 'tenant-z' });
+    expect(unknown.status).toBe(known.status);
+    expect(Object.keys(unknown.body)).toEqual(Object.keys(known.body));
+    expect(unknown.body).toEqual({ ...known.body, reference: requests.references.at(-1) });
+    expect(unknown.result.headers).toEqual(known.result.headers);
     expect(topics.published()).toBe(0);
   });
 
@@ -180,7 +188,7 @@ describe('bad input → 4xx JSON, nothing published', () => {
     const answer = await requests.call({ method: 'POST', resource: '/v1/data-subject-requests', body, ...parts });
     expect(answer.status).toBe(status);
     expect(answer.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
-    expect(answer.result.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
+    expect(answer.result.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
     expect(topics.published()).toBe(0);
   });
 

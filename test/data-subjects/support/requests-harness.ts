@@ -17,6 +17,8 @@ export const RECEIVED_AT = new Date('2026-03-02T09:30:00.000Z');
 export interface RequestsHarness {
   /** References handed out, in order. */
   readonly references: string[];
+  /** The counters table in DynamoDB Local. */
+  readonly countersTable: string;
   call(parts: EventParts): Promise<Answer>;
   submit(body: unknown, parts?: Partial<EventParts>): Promise<Answer>;
 }
@@ -33,6 +35,8 @@ export async function requestsHarness(
   topics: ReadonlyMap<string, string>,
   sns: SNSClient,
   caps: DailyCaps = { perTenant: 1000, perSender: 1000 },
+  /** The function's clock. DynamoDB Local deletes expired counters as DynamoDB does: tests of caps keep it near real time. */
+  clock: () => Date = () => RECEIVED_AT,
 ): Promise<RequestsHarness> {
   const countersTable = await createTestCountersTable();
   const logger = createLogger('data-subject-requests-test');
@@ -45,7 +49,7 @@ export async function requestsHarness(
         sns,
         counters: new RequestCounters(localDocumentClient(inject('dynamoDbEndpoint')), countersTable, caps),
         cors,
-        clock: () => RECEIVED_AT,
+        clock,
         newReference: () => {
           references.push(`DSR-00000000-0000-4000-8000-${String(references.length + 1).padStart(12, '0')}`);
           return references.at(-1)!;
@@ -57,6 +61,7 @@ export async function requestsHarness(
   );
   const harness: RequestsHarness = {
     references,
+    countersTable,
     async call(parts) {
       let result!: APIGatewayProxyResult;
       const logs = await capturedOutput(async () => {

@@ -47,8 +47,8 @@ describe('EnrichmentStack', () => {
   });
 
   it('gives every tenant its own API key and usage plan with throttling and quota', () => {
-    template.resourceCountIs('AWS::ApiGateway::ApiKey', 2);
-    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 4); // an integration key and a data-subject-rights key each
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 4);
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: 20, BurstLimit: 40 },
       Quota: { Limit: 500000, Period: 'MONTH' },

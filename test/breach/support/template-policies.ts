@@ -11,6 +11,8 @@ const ARN_OF: Record<string, (id: string, self: TemplatePolicies) => string> = {
   'AWS::Lambda::Function': (id, t) => `arn:aws:lambda:${t.region}:${t.account}:function:${id}`,
   'AWS::Logs::LogGroup': (id, t) => `arn:aws:logs:${t.region}:${t.account}:log-group:${t.ref(id)}:*`,
   'AWS::IAM::ManagedPolicy': (id, t) => t.ref(id),
+  'AWS::SecretsManager::Secret': (id, t) => t.ref(id),
+  'AWS::DynamoDB::Table': (id, t) => `arn:aws:dynamodb:${t.region}:${t.account}:table/${t.ref(id)}`,
 };
 
 const REF_OF: Record<string, (id: string, resource: Json, self: TemplatePolicies) => string> = {
@@ -24,6 +26,8 @@ const REF_OF: Record<string, (id: string, resource: Json, self: TemplatePolicies
   'AWS::ApiGateway::RestApi': (id) => `api${id.toLowerCase().slice(0, 6)}`,
   'AWS::ApiGateway::Stage': (_id, r) => r.Properties.StageName,
   'AWS::IAM::ManagedPolicy': (id, _r, t) => `arn:aws:iam::${t.account}:policy/${id}`,
+  'AWS::DynamoDB::Table': (id) => `table-${id.toLowerCase()}`,
+  'AWS::SecretsManager::Secret': (id, r, t) => `arn:aws:secretsmanager:${t.region}:${t.account}:secret:${r.Properties?.Name ? t.resolve(r.Properties.Name) : id}-AbCdEf`,
 };
 
 /**
@@ -129,6 +133,12 @@ export class TemplatePolicies {
   topicPolicy(topicId: string): Json | undefined {
     const id = this.logicalIds('AWS::SNS::TopicPolicy').find((p) => this.resources[p].Properties.Topics.some((t: Json) => t.Ref === topicId));
     return id ? this.resolve(this.resources[id].Properties.PolicyDocument) : undefined;
+  }
+
+  secretPolicy(secretId: string): Json {
+    const id = this.logicalIds('AWS::SecretsManager::ResourcePolicy').find((p) => this.resources[p].Properties.SecretId.Ref === secretId);
+    if (!id) throw new Error(`no resource policy for ${secretId}`);
+    return this.resolve(this.resources[id].Properties.ResourcePolicy);
   }
 
   keyPolicy(keyId: string): Json {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { jsonOf, lambdaContext, proxyEvent, TEST_RIGHTS_KEYS, type EventParts } from '../support/api-gateway-events.js';
 import { capturedOutput } from '../support/captured-output.js';
-import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
+import { createTestCountersTable, createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
 import { REPO_ROOT } from '../support/maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET, visitsApiHarness } from '../support/visits-api-harness.js';
 import { ControllerTopics, REGION } from './support/controller-topics.js';
@@ -54,7 +54,17 @@ describe('lambdas/data-subject-requests/handler.ts', () => {
   });
   afterAll(() => topics.stop());
 
-  const env = () => ({ TENANT_TOPIC_ARNS: JSON.stringify(Object.fromEntries(topics.topicArns)), AWS_ENDPOINT_URL_SNS: topics.endpoint });
+  let countersTable: string;
+  beforeAll(async () => {
+    countersTable = await createTestCountersTable();
+  });
+  const env = () => ({
+    TENANT_TOPIC_ARNS: JSON.stringify(Object.fromEntries(topics.topicArns)),
+    AWS_ENDPOINT_URL_SNS: topics.endpoint,
+    REQUEST_COUNTERS_TABLE_NAME: countersTable,
+    REQUEST_FORM_ORIGINS: JSON.stringify({ 'tenant-a': ['https://www.tenant-a.example'] }),
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+  });
 
   it('forwards a request to the topic TENANT_TOPIC_ARNS names, with a DSR- reference', async () => {
     const handler = await load('data-subject-requests', env());
@@ -144,7 +154,7 @@ describe('what each function’s bundle carries (as ApiFunction bundles it)', ()
 
   it('the public request function can only talk to SNS, and has no code that reads visits or the secret', async () => {
     const { sources, sdkClients } = await bundleContents('data-subject-requests');
-    expect([...new Set(sdkClients)]).toEqual(['@aws-sdk/client-sns']);
+    expect([...new Set(sdkClients)]).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/lib-dynamodb']); // DynamoDB: the daily counters
     expect(sources.filter((source) => /lambdas\/shared\/visits\/(?!visit-input|url-scrubbing)|pseudonym-secret|enrichment\//.test(source))).toEqual([]);
   });
 

@@ -66,9 +66,10 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       {
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         on: resource('VisitsStore/Key'),
-        why: 'the table and the pseudonym secret are encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
+        why: 'the table is encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
       },
-      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKey/Secret'), why: 'derives the pseudonym and cursor keys from it' },
+      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKeys/Secret-*'), why: "derives each tenant's pseudonym and cursor keys from that tenant's secret" },
+      { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
     ],
   },
   VisitorData: {
@@ -80,15 +81,17 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       {
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         on: resource('VisitsStore/Key'),
-        why: 'the table and the pseudonym secret are encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
+        why: 'the table is encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
       },
-      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKey/Secret'), why: 'computes the pseudonym of the address asked about' },
+      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKeys/Secret-*'), why: "computes the pseudonym of the address asked about, with the calling tenant's secret" },
+      { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
     ],
   },
   DataSubjectRequests: {
-    job: "Forwards a website visitor's request (public form) to the controller's notice topic; stores and reads nothing.",
+    job: "Forwards a website visitor's request (public form) to the controller's notice topic; stores nothing but daily counters.",
     may: [
       ownLogs('DataSubjectRequests'),
+      { actions: ['dynamodb:UpdateItem'], on: resource('RequestCounters/Table'), why: 'counts requests per tenant and per (hashed) sender for the daily caps' },
       { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "forwards the request to the controller's notice topic" },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
     ],
@@ -159,7 +162,7 @@ export const MUST_BE_DENIED: readonly Denial[] = [
   { who: { allBut: BREACH_FUNCTIONS }, actions: LIST_BREACH_RECORDS, on: resource(REGISTER), why: 'breach records are for the breach functions and auditors only' },
   { who: { allBut: VISIT_FUNCTIONS }, actions: READ_VISITS, on: allOf(VISITS_TABLE), why: 'only the visits and visitor-data functions read visits' },
   { who: { allBut: VISIT_FUNCTIONS }, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], on: allOf(VISITS_TABLE), why: 'only the visits function writes visits, only the visitor-data function erases them' },
-  { who: { allBut: VISIT_FUNCTIONS }, actions: ['secretsmanager:GetSecretValue'], on: resource('PseudonymKey/Secret'), why: 'the pseudonym secret re-identifies visitors' },
+  { who: { allBut: VISIT_FUNCTIONS }, actions: ['secretsmanager:GetSecretValue'], on: resource('PseudonymKeys/Secret-*'), why: 'a pseudonym secret re-identifies its tenant\'s visitors' },
   { who: { allBut: VISIT_FUNCTIONS }, actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), why: 'cannot decrypt visits or the pseudonym secret by any route' },
   { who: ['VisitorData'], actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], on: resource(VISITS_TABLE), why: "answers for one visitor: it never lists a tenant's visits nor writes one" },
   { who: ['Visits'], actions: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate'], on: allOf(VISITS_TABLE), why: 'records and lists: it never alters or deletes a visit (TTL and erasure do)' },

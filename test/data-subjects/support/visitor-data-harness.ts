@@ -15,7 +15,7 @@ import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
 /** The reference every call must name; a test that sends `requestReference: undefined` sends none. */
 export const TEST_REQUEST_REFERENCE = 'DSR-test-0001';
 
-const withReference = (body: unknown) =>
+export const withReference = (body: unknown) =>
   typeof body === 'object' && body !== null && !Array.isArray(body) && !('requestReference' in body)
     ? { ...body, requestReference: TEST_REQUEST_REFERENCE }
     : body;

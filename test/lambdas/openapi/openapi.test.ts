@@ -15,7 +15,7 @@ import { REPO_ROOT, testDatabase } from '../../support/maxmind-test-data.js';
 import { visitsApiHarness, type VisitsApiHarness } from '../../support/visits-api-harness.js';
 import { ControllerTopics } from '../../data-subjects/support/controller-topics.js';
 import { requestsHarness, type RequestsHarness } from '../../data-subjects/support/requests-harness.js';
-import { visitorDataHarness, type VisitorDataHarness } from '../../data-subjects/support/visitor-data-harness.js';
+import { withReference, visitorDataHarness, type VisitorDataHarness } from '../../data-subjects/support/visitor-data-harness.js';
 
 const openapi = JSON.parse(readFileSync(path.join(REPO_ROOT, 'lib/api/openapi.json'), 'utf8'));
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -64,11 +64,17 @@ describe('lib/api/openapi.json', () => {
     }
   });
 
-  it('marks exactly the data-subject request route public; every other route keeps the API key', () => {
-    const publicOperations = Object.entries<any>(openapi.paths).flatMap(([resource, item]) =>
+  it('marks exactly the data-subject request route public, the visitor-data routes for the rights key; every other route keeps the API key', () => {
+    const ownSecurity = Object.entries<any>(openapi.paths).flatMap(([resource, item]) =>
       Object.entries<any>(item).filter(([, operation]) => operation.security !== undefined).map(([method, operation]) => [`${method} ${resource}`, operation.security]),
     );
-    expect(publicOperations).toEqual([['post /v1/data-subject-requests', []]]);
+    expect(new Map(ownSecurity as Array<[string, unknown]>)).toEqual(
+      new Map([
+        ['post /v1/visitor-data/search', [{ rightsKey: [] }]],
+        ['post /v1/visitor-data/erase', [{ rightsKey: [] }]],
+        ['post /v1/data-subject-requests', []],
+      ]),
+    );
     expect(openapi.paths['/v1/data-subject-requests'].post.responses['403'].$ref).toBeUndefined(); // not the API key refusal
   });
 
@@ -188,7 +194,7 @@ describe('the handlers against lib/api/openapi.json', () => {
     ['a visitor-data erasure with an unknown key', erase({ ip: '81.2.69.161' }, { apiKeyId: 'nobody' }), 403],
     ['a data-subject request', submit(dsr), 202],
     ['a data-subject request with a bad field', submit({ ...dsr, type: 'x' }), 400],
-    ['a data-subject request for an unknown tenant', submit({ ...dsr, tenantId: 'nobody' }), 404],
+    ['a data-subject request for an unknown tenant', submit({ ...dsr, tenantId: 'nobody' }), 202],
     ['a data-subject request too large', submit({ ...dsr, message: 'x'.repeat(20_000) }), 413],
     ['a data-subject request as a form', submit('type=access', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415],
     ['a data-subject request that cannot be forwarded', submit({ ...dsr, tenantId: 'tenant-gone' }), 503],
@@ -285,9 +291,12 @@ describe('the handlers against lib/api/openapi.json', () => {
       ['a cursor of 257 characters', { ip: '81.2.69.161', cursor: 'a'.repeat(257) }],
       ['an unknown field', { ip: '81.2.69.161', tenantId: 'tenant-b' }],
       ['an array', ['81.2.69.161']],
+      ['no request reference', { ip: '81.2.69.161', requestReference: undefined }],
+      ['a request reference of 2 characters', { ip: '81.2.69.161', requestReference: 'ab' }],
+      ['a request reference with a space', { ip: '81.2.69.161', requestReference: 'DSR 1' }],
     ])('POST /v1/visitor-data/search: %s', async (_, body) => {
       const { status } = await call(search(body));
-      expect(status === 200, `handler answered ${status}`).toBe(requestSchema('/v1/visitor-data/search')(body));
+      expect(status === 200, `handler answered ${status}`).toBe(requestSchema('/v1/visitor-data/search')(withReference(body)));
     });
 
     it.each<[string, unknown]>([
@@ -301,7 +310,7 @@ describe('the handlers against lib/api/openapi.json', () => {
       ['a string', '81.2.69.161'],
     ])('POST /v1/visitor-data/erase: %s', async (_, body) => {
       const { status } = await call(erase(body));
-      expect(status === 200, `handler answered ${status}`).toBe(requestSchema('/v1/visitor-data/erase')(body));
+      expect(status === 200, `handler answered ${status}`).toBe(requestSchema('/v1/visitor-data/erase')(withReference(body)));
     });
 
     const contact = (fields: Record<string, unknown>) => ({ ...dsr, contact: fields });
@@ -354,14 +363,14 @@ describe('the handlers against lib/api/openapi.json', () => {
       ['a private address', { ip: '10.0.0.1' }, 422, 'NOT_PUBLIC_ADDRESS'],
       ['a cursor of another kind', { ip: '81.2.69.161', cursor: 'abc' }, 400, 'INVALID_CURSOR'],
     ])('POST /v1/visitor-data/search: %s is well-formed for the schema; only the handler can refuse it (%s)', async (_, body, status, code) => {
-      expect(requestSchema('/v1/visitor-data/search')(body)).toBe(true);
+      expect(requestSchema('/v1/visitor-data/search')(withReference(body))).toBe(true);
       expect(await call(search(body))).toMatchObject({ status, body: { error: { code } } });
     });
 
-    it('POST /v1/data-subject-requests: an unknown tenant is well-formed for the schema; only the handler can refuse it', async () => {
+    it('POST /v1/data-subject-requests: an unknown tenant is well-formed for the schema and answered like a known one', async () => {
       const body = { ...dsr, tenantId: 'no-such-tenant' };
       expect(requestSchema('/v1/data-subject-requests')(body)).toBe(true);
-      expect(await call(submit(body))).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_TENANT' } } });
+      expect(await call(submit(body))).toMatchObject({ status: 202, body: { status: 'FORWARDED' } });
     });
 
     const parameterSchema = (name: string) =>

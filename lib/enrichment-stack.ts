@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { type Construct } from 'constructs';
 import { AuditTrail } from './audit/audit-trail.js';
+import { OffboardingReportKey } from './audit/offboarding-report-key.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
@@ -156,6 +157,7 @@ export class EnrichmentStack extends Stack {
       tableWritersNotRecorded: [this.visitsFunction.role, this.visitorDataFunction.role],
       logEncryptionKey: logKey,
     });
+    new OffboardingReportKey(this, 'OffboardingReportKey');
     const misuse = new MisuseSignals(this, 'MisuseSignals', {
       visitorDataLogs: this.visitorDataFunction.logGroup.logGroup,
       auditTrail: this.auditTrail,

@@ -91,7 +91,7 @@ describe('item 2: one pseudonym secret per tenant, readable only by the function
   };
 
   it('has a secret of its own for every tenant', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3); // one per tenant + the offboarding report key
     expect(secretOf('acme').arn).not.toBe(secretOf('globex').arn);
   });
 

@@ -13,6 +13,15 @@ describe('parseOffboardArgs', () => {
     });
   });
 
+  it('reads an end-of-contract run: deletion implied, stack, audit bucket and state directory required', () => {
+    const args = ['--tenant', 'acme', '--table', 'visits', '--end-of-contract', '--stack', 'EuIpEnrichment', '--audit-bucket', 'audit', '--state', 'out/state'];
+    expect(parseOffboardArgs(args)).toMatchObject({
+      request: { tenantId: 'acme', delete: true },
+      endOfContract: { stackName: 'EuIpEnrichment', auditBucket: 'audit', stateDir: 'out/state' },
+    });
+    expect(() => parseOffboardArgs(args.slice(0, -2))).toThrow(/--end-of-contract needs --stack/);
+  });
+
   it.each([
     [['--delete', '--table', 't'], /--tenant is required/],
     [['--tenant', 'acme', '--delete'], /--table is required/],

@@ -3,7 +3,7 @@
 // or everything of it: `npm run offboard -- --tenant <id> --end-of-contract --stack <name> --audit-bucket <b> --state <dir> --table <name>`.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromNodeProviderChain } from '@aws-sdk/credential-provider-node';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -28,7 +28,7 @@ async function runEndOfContract(command: OffboardCommand, settings: NonNullable<
     { tenantId: request.tenantId, table: request.table, exportDir: request.exportDir, pageSize: request.pageSize, ...settings, retention: cdkJsonConfig(path.resolve(fileURLToPath(import.meta.url), '../..')) },
     {
       dynamo: createOffboardingClient({ region, endpoint: command.endpoint }),
-      api: apiGatewayRest({ region, credentials: fromNodeProviderChain() }),
+      api: apiGatewayRest({ region, credentials: defaultProvider() }),
       sns: new SNSClient({ region }),
       secrets: new SecretsManagerClient({ region }),
       s3: new S3Client({ region }),

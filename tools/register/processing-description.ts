@@ -53,7 +53,10 @@ export function personalDataCategories(index: TemplateIndex, stores: readonly Re
     {
       category: 'Pseudonymised IP address',
       description:
-        'Keyed HMAC-SHA256 of the address, distinct per tenant, with a secret held in Secrets Manager: finds the visits of one data subject for access and erasure requests; cannot be reversed without the secret.',
+        'Keyed HMAC-SHA256 of the address under a secret of the tenant\'s own (Secrets Manager): finds the visits of one data subject for ' +
+        'access and erasure requests. Without the secret it cannot be reversed or linked across tenants; with the secret, anyone who ' +
+        'knows or guesses an address can recompute it, so it stays personal data until the tenant\'s secret is destroyed at the end of ' +
+        'its contract (crypto-shredding).',
       storedAs: where(VISIT_ATTRIBUTES.pseudonym),
     },
     {
@@ -64,7 +67,7 @@ export function personalDataCategories(index: TemplateIndex, stores: readonly Re
     {
       category: 'Organisation of the visitor',
       description:
-        'Public company information (name, domain, autonomous system, country) and its network widened to at least a /24 (IPv4) or /48 (IPv6), with the database it came from.',
+        'Public company information (name, domain, autonomous system, country) and the classification, with the database it came from; no network or prefix that would narrow the address down.',
       storedAs: where(VISIT_ATTRIBUTES.organisation),
     },
     {
@@ -86,7 +89,7 @@ export function personalDataCategories(index: TemplateIndex, stores: readonly Re
     categories.push({
       category: 'Audit events',
       description:
-        'Who called which AWS API when, including item-level events on the visits table that name item keys (tenant, visit time and id) and can name a visitor pseudonym.',
+        'Who called which AWS API when, including item-level events on the visits table by principals other than the service\'s own functions (an operator, the offboarding tool), which name item keys (tenant, visit time and id) and can name a visitor pseudonym.',
       storedAs: audit,
     });
   }

@@ -4,8 +4,8 @@
  */
 
 /** Characters that change layout or reading order without being visible: line and paragraph separators, bidi controls, zero-width marks. */
-const LAYOUT_CONTROLS = /[\u2028\u2029\u0085\u000b\u000c]/g;
-const INVISIBLE = /[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff]/g;
+const LAYOUT_CONTROLS = /[\u2028\u2029\u0085]/g;
+const INVISIBLE = /[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff]/g;
 /** A link a mail client would make clickable. */
 const LINK = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>"]+/gi;
 /** A line made only of symbols (rules, boxes, fake headers' underlines): the notice's own layout uses such lines. */

@@ -265,13 +265,13 @@ function logsWithoutClientAddress(stage: Resource): boolean {
 }
 
 function pseudonymisation(index: TemplateIndex): ResourceRef[] {
-  return [...index.resources('AWS::Lambda::Function')].flatMap((fn) => {
+  return uniqueResources([...index.resources('AWS::Lambda::Function')].flatMap((fn) => {
     const variables = isObject(fn.properties.Environment) && isObject(fn.properties.Environment.Variables) ? fn.properties.Environment.Variables : {};
     const secrets = [...referencedLogicalIds(variables[PSEUDONYM_SECRET_VARIABLE])]
       .map((logicalId) => index.resource(fn.stackName, logicalId))
       .filter((ref): ref is ResourceRef => ref?.type === 'AWS::SecretsManager::Secret' && index.properties(ref).GenerateSecretString !== undefined);
     return secrets.length > 0 ? [fn, ...secrets] : [];
-  });
+  }));
 }
 
 function uniqueResources(resources: ResourceRef[]): ResourceRef[] {

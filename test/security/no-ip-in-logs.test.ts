@@ -36,7 +36,8 @@ const ALL = Object.values(ADDRESSES);
 const OTHER_HOP = '198.51.100.23';
 
 const bracketed = (ip: string) => (ip.includes(':') ? `[${ip}]` : ip);
-const sampleFor = (ip: string) => ({ ip, siteId: ip, pageUrl: `https://${bracketed(ip)}/visit/${ip}?ip=${ip}#${ip}` });
+// A site id or URL host that is an address is refused (IP_ADDRESS_NOT_ALLOWED): the stored path carries it instead, to be scrubbed.
+const sampleFor = (ip: string) => ({ ip, siteId: 'www.example.com', pageUrl: `https://www.example.com/visit/${ip}?ip=${ip}#${ip}` });
 
 /** Forwarding headers, a referrer and a user agent naming the address, and the address as API Gateway's source IP. */
 function carrying(ip: string): Partial<EventParts> {

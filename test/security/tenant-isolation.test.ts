@@ -146,8 +146,10 @@ describe('listing visits (GET /v1/visits) as A', () => {
 });
 
 describe.runIf(hasRoute('POST /v1/visitor-data/search') && hasRoute('POST /v1/visitor-data/erase'))('the data subject routes as A, for addresses B has seen', () => {
-  const search = (body: unknown) => call({ method: 'POST', resource: '/v1/visitor-data/search', body, ...asA });
-  const erase = (body: unknown) => call({ method: 'POST', resource: '/v1/visitor-data/erase', body, ...asA });
+  // The capability's own key (the integration key is refused there), and the request each call serves.
+  const asARights = { apiKeyId: 'rights-key-tenant-a' };
+  const search = (body: object) => call({ method: 'POST', resource: '/v1/visitor-data/search', body: { requestReference: 'DSR-isolation', ...body }, ...asARights });
+  const erase = (body: object) => call({ method: 'POST', resource: '/v1/visitor-data/erase', body: { requestReference: 'DSR-isolation', ...body }, ...asARights });
 
   it('finds nothing of B’s for an address only B has seen, even with a cursor pointing into B’s visits', async () => {
     expect(await search({ ip: IP_ONLY_B })).toMatchObject({ status: 200, body: { visits: [], nextCursor: null } });
@@ -178,6 +180,7 @@ describe.runIf(hasRoute('POST /v1/visitor-data/search') && hasRoute('POST /v1/vi
 describe('through the local API Gateway adapter (real HTTP, API key values)', () => {
   let api: LocalApi;
   const KEY_VALUE = { a: 'local-value-of-tenant-a-0123456789', b: 'local-value-of-tenant-b-9876543210' };
+  const RIGHTS_KEY_VALUE = { a: 'local-rights-value-of-tenant-a-0123456789' };
 
   beforeAll(async () => {
     api = await startLocalApi({
@@ -189,6 +192,7 @@ describe('through the local API Gateway adapter (real HTTP, API key values)', ()
         { tenantId: TENANT_A.tenantId, apiKey: KEY_VALUE.a, apiKeyId: TENANT_A.apiKeyId },
         { tenantId: TENANT_B.tenantId, apiKey: KEY_VALUE.b, apiKeyId: TENANT_B.apiKeyId },
       ],
+      rightsApiKeys: [{ tenantId: TENANT_A.tenantId, apiKey: RIGHTS_KEY_VALUE.a, apiKeyId: 'rights-key-tenant-a' }],
       pseudonymSecret: TEST_PSEUDONYM_SECRET,
       retentionDays: 30,
       port: 0,
@@ -219,7 +223,9 @@ describe('through the local API Gateway adapter (real HTTP, API key values)', ()
     expect(JSON.parse(listing.text).visits).toEqual([]);
     expect(leaksIn(listing.text)).toEqual([]);
     if (hasRoute('POST /v1/visitor-data/search')) {
-      const found = await send('/v1/visitor-data/search', { 'x-api-key': KEY_VALUE.a, ...claims }, { ip: IP_ONLY_B });
+      const body = { ip: IP_ONLY_B, requestReference: 'DSR-isolation' };
+      expect((await send('/v1/visitor-data/search', { 'x-api-key': KEY_VALUE.a, ...claims }, body)).status).toBe(403); // the integration key
+      const found = await send('/v1/visitor-data/search', { 'x-api-key': RIGHTS_KEY_VALUE.a, ...claims }, body);
       expect(found.status).toBe(200);
       expect(JSON.parse(found.text).visits).toEqual([]);
     }

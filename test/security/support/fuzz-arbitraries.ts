@@ -173,7 +173,8 @@ const headers = fc
   });
 
 const apiKeyId = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom<string | null>(TENANT_A.apiKeyId, TENANT_B.apiKeyId) },
+  // The rights keys too: only they reach the visitor-data routes.
+  { weight: 6, arbitrary: fc.constantFrom<string | null>(TENANT_A.apiKeyId, TENANT_B.apiKeyId, 'rights-key-tenant-a', 'rights-key-tenant-b') },
   { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.string(), fc.constantFrom(...POLLUTING_KEYS, TENANT_A.tenantId, 'KEY-TENANT-A')) },
 );
 

@@ -56,7 +56,7 @@ const visitors = organisationVisitors(addresses, enricher);
 /** The enrich API and middleware as lambdas/enrich/handler.ts wires them, with an enricher that answers without the database. */
 function enrichWithoutDatabase(): Handler {
   const template = enricher.enrich(parsePublicIp(addresses.find((ip) => enricher.enrich(parsePublicIp(ip)).found)!));
-  const fixedAnswer: Enricher = { database: enricher.database, enrich: (address) => ({ ...template, ip: address.text }) };
+  const fixedAnswer: Enricher = { database: enricher.database, source: enricher.source, enrich: (address) => ({ ...template, ip: address.text }) };
   return httpApi(createEnrichApi({ enricher: fixedAnswer, tenants }), createLogger('enrich'));
 }
 

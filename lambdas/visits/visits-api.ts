@@ -74,7 +74,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
     visitedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * DAY_SECONDS,
     company: companySnapshot(enrichment),
-    database: { type: enrichment.database.type, buildDate: enrichment.database.buildDate },
+    database: { type: deps.enricher.source.type, buildDate: deps.enricher.source.buildDate },
   };
   try {
     await deps.visitsOf(tenantId).add(visit, keys.pseudonymise(tenantId, address));

@@ -19,6 +19,10 @@ const TYPE = {
 
 const MAX_PAYLOAD_SIZE = 65_821 + 0xff_ffff;
 
+function isContainer(value: MmdbValue): boolean {
+  return typeof value === 'object' && !(value instanceof MmdbNumber) && !(value instanceof Uint8Array);
+}
+
 /** Where a value's full (non-pointer) encoding starts and how many bytes it takes. */
 interface WrittenValue {
   readonly offset: number;
@@ -43,6 +47,7 @@ export class DataEncoder {
   private bytes = Buffer.alloc(64 * 1024);
   private length = 0;
   private readonly written = new Map<string, WrittenValue>();
+  private containersUnique = false;
 
   constructor(private readonly deduplicate: boolean) {}
 
@@ -58,6 +63,22 @@ export class DataEncoder {
     return this.writeInline(value, key);
   }
 
+  /**
+   * Writes a value the caller knows to be new (registry records, each built once): its maps and arrays
+   * are written without computing or remembering their keys, which would cost memory per record; its
+   * strings and numbers are still stored once. Returns the value's offset.
+   */
+  addUnique(value: MmdbValue): number {
+    const offset = this.length;
+    this.containersUnique = true;
+    try {
+      this.encode(value);
+    } finally {
+      this.containersUnique = false;
+    }
+    return offset;
+  }
+
   /** The encoded bytes so far (a view, valid until the next write). */
   contents(): Buffer {
     return this.bytes.subarray(0, this.length);
@@ -66,6 +87,10 @@ export class DataEncoder {
   private writeValue(value: MmdbValue): void {
     if (!this.deduplicate) {
       this.writeInline(value, '');
+      return;
+    }
+    if (this.containersUnique && isContainer(value)) {
+      this.encode(value);
       return;
     }
     const key = canonicalKey(value);

@@ -38,14 +38,17 @@ const INFRASTRUCTURE =
 const HOSTING =
   /\b(hosting|hoster|colocation|colo|vps|vservers?|virtual servers?|cloud|data ?cent(er|re)s?|datacent(er|re)|rechenzentrum (gmbh|ag)|dedicated servers?|server ?hosting|serverpark|h[ée]bergement|alojamiento|centro dati|centrum danych|housing ?services?)\b/i;
 const EDUCATION =
-  /(universit|univerzit|uniwersytet|yliopisto|egyetem|[üu]likool|hochschule|hogeschool|h[öo]gskola|coll[eè]ge|[ée]cole|\bschule\b|schulen|\bschools?\b|scuola|escuela|escola|szko[łl]a|lyc[ée]e|gymnasium|polytechn|politecnic|politechnika|akadem|academ|institute of technology|research (network|centre|center)|forschungs(netz|zentrum)|education|bildung|onderwijs|\b(surf|dfn|garr|renater|rediris|janet|belnet|funet|nordunet|pionier|cesnet|heanet|grnet|restena|sunet|arnes|carnet|eenet|litnet|roedunet|fccn|aconet|sikt|uninett)\b)/i;
+  /(universi(t|dad|dade)|univerzit|uniwersyte|yliopisto|egyetem|[üu]likool|hochschule|hogeschool|h[öo]gskola|coll[eè]ge|[ée]cole|\bschule\b|schulen|\bschools?\b|scuola|escuela|escola|szko[łl]a|vysok[aá] [šs]kola|lyc[ée]e|gymnasium|polytechn|politecnic|politechnika|akadem|academ|institute of technology|research (network|centre|center)|forschungs(netz|zentrum)|education|bildung|onderwijs|\b(surf|dfn|garr|renater|rediris|janet|belnet|funet|nordunet|pionier|cesnet|heanet|grnet|restena|sunet|arnes|carnet|eenet|litnet|roedunet|fccn|aconet|sikt|uninett)\b)/i;
 const GOVERNMENT =
-  /(government|gouvernement|regierung|\bbundes(amt|ministerium|verwaltung|anstalt)|ministry|ministerium|minist[eè]re|ministerio|ministero|ministerie|ministerstwo|\bmunicipal(ity)?\b|municipalit[ée]|gemeente|gemeindeverwaltung|stadtverwaltung|landratsamt|landkreis|kreisverwaltung|comune di|ayuntamiento|mairie|ville de|city of|county council|kommune|kommun\b|kunta|urz[ąa]d|\bgmina\b|police|polizei|politie|polic[íi]a|polizia|bundeswehr|armed forces|\barmy\b|parliament|bundestag|landtag|tribunal|gericht|rijksoverheid|\b[ée]tat\b|public administration|[öo]ffentliche verwaltung)/i;
+  /(government|gouvernement|regierung|\bbundes(amt|ministerium|verwaltung|anstalt)|minist(ry|[eèé]r)|\bmunicipal(ity)?\b|municipalit[ée]|gemeente|\bgemeinde\b|gemeindeverwaltung|stadtverwaltung|landratsamt|landkreis|kreisverwaltung|comune di|ayuntamiento|mairie|ville de|city of|county council|kommune|kommun\b|kunta|urz[ąa]d|\bgmina\b|police|polizei|politie|polic[íi]a|policie|polizia|\bpolis|bundeswehr|armed forces|\barmy\b|parliament|bundestag|landtag|tribunal|gericht|rijksoverheid|\b[ée]tat\b|public administration|[öo]ffentliche verwaltung)/i;
 /** A provider's own office network: the provider acts as a company there. */
-const OFFICE = /\b(office|offices|corp(orate)?|hq|headquarters?|staff|b[üu]ro|kantoor|bureaux?|oficinas?|ufficio|biuro|siedziba|zentrale)\b/i;
-/** Legal forms of organisations across the EU (and a few neighbours): the holder is a company or body, not a person. */
+const OFFICE = /\b(office|offices|corp(orate)?|hq|headquarters?|staff|b[üu]ro|buero|kantoor|bureaux?|oficinas?|ufficio|biuro|siedziba|zentrale|kontor|iroda|escrit[óo]rios?)\b/i;
+/**
+ * Legal forms of organisations across the EU (and a few neighbours): the holder is a company or body,
+ * not a person. Matched as whole tokens (dotted forms such as "s.r.o." end in a dot, not a word boundary).
+ */
 const LEGAL_FORM =
-  /(\b(gmbh|ag|kg|ohg|ug|se|e\.? ?v\.?|ltd|limited|plc|llp|llc|inc|corp|b\.? ?v\.?|n\.? ?v\.?|vof|s\.? ?a\.?|s\.?a\.?s\.?|sarl|s\.?à ?r\.?l\.?|s\.?r\.?l\.?|s\.?p\.?a\.?|s\.?l\.?|sp\.? ?z ?o\.? ?o\.?|s\.?a\.?r\.?l\.?|a\/s|aps|ab|oy|oyj|asa|a\.s\.|s\.r\.o\.|spol\.|kft|zrt|nyrt|d\.o\.o\.|d\.d\.|o[üu]|sia|uab|eood|ood|ae|lda|vzw|asbl|stiftung|foundation|coop|cooperative|genossenschaft|eg)\b|\bsp\. z o\.o\.)/i;
+  /(?<![\p{L}\p{N}])(g?gmbh|ag|kg|ohg|ug|se|e\. ?v\.?|ltd|limited|plc|llp|llc|inc|corp|b\. ?v\.?|bv|n\. ?v\.?|nv|vof|bvba|s\. ?a\.?|sa|s\.?a\.?s\.?u?|sarl|selarl|eurl|snc|scrl|s\.?à ?r\.?l\.?|s\.?r\.?l\.?|s\.?p\.?a\.?|s\.?l\.?|sp\. ?z ?o\. ?o\.?|a\/s|aps|ab|oy|oyj|asa|a\.s\.?|s\.r\.o\.?|spol\.|kft\.?|zrt\.?|nyrt\.?|d\.o\.o\.?|d\.d\.?|o[üu]|sia|uab|eood|ood|ae|lda|vzw|asbl|stiftung|foundation|coop|cooperative|genossenschaft|eg)(?![\p{L}\p{N}])/iu;
 
 /** Org types the registries give to providers: their own networks are infrastructure or pools. */
 const PROVIDER_ORG_TYPES = new Set(['LIR', 'NIR', 'RIR', 'IANA']);
@@ -63,7 +66,7 @@ function find(pattern: RegExp, texts: ReadonlyArray<string | null>): RegExpExecA
 /**
  * Classifies one registry object. An allocation (the provider's block) is `isp`, or `hosting` /
  * `education` when its names say so. Within assignments, the network's own words about its users
- * decide first (mobile pool, customer pool, hosting, the provider's infrastructure); then a university
+ * decide first (mobile pool, hosting, customer pool, the provider's infrastructure); then a university
  * or public body by name; then an assignment the provider holds itself is `isp` (its office network
  * `business`); an assignment to another holder is `business` only when the holder is recognisably an
  * organisation (a legal form in its name). Anything else is `unknown`: weak evidence never makes a
@@ -87,9 +90,10 @@ export function classifyRegistryObject(object: RegistryObject): RegistryVerdict 
   }
   const mobile = find(MOBILE_POOL, ownWords);
   if (mobile) return { classification: 'mobile', evidence: `mobile pool: ${quoted(mobile)} in netname/descr` };
+  // A hosting provider's "customers" are servers, not households.
+  if (hosting) return { classification: 'hosting', evidence: `hosting: ${quoted(hosting)} in the names` };
   const pool = find(CUSTOMER_POOL, ownWords);
   if (pool) return { classification: 'residential', evidence: `customer pool: ${quoted(pool)} in netname/descr` };
-  if (hosting) return { classification: 'hosting', evidence: `hosting: ${quoted(hosting)} in the names` };
   const infrastructure = find(INFRASTRUCTURE, ownWords);
   if (infrastructure && providerHeld) return { classification: 'isp', evidence: `provider infrastructure: ${quoted(infrastructure)} in netname/descr` };
   if (education) return { classification: 'education', evidence: `${status}: ${quoted(education)} in the names` };

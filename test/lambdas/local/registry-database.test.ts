@@ -39,7 +39,7 @@ describe('the local API on a database built from registry (RPSL) data', () => {
       headers: { 'x-api-key': KEY.apiKey, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as any };
   };
 
   it('answers the company’s assignment with its organisation, provider, country, business and the evidence', async () => {

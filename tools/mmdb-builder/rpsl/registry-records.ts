@@ -1,5 +1,5 @@
 import { CLASSIFICATIONS, type Classification } from '../../../lambdas/shared/enrichment/classify.js';
-import { classifyRegistryObject, registryHolderName } from '../../../lambdas/shared/enrichment/registry-classify.js';
+import { type RegistryVerdict, classifyRegistryObject, registryHolderName } from '../../../lambdas/shared/enrichment/registry-classify.js';
 import type { MmdbMap } from '../mmdb-value.js';
 import type { OverlayLayer } from '../mmdb-writer.js';
 import { DistinctRows, NONE } from './compact-tables.js';
@@ -43,12 +43,23 @@ function wordsValue(collector: RegistryCollector, row: number, column: number): 
   return value;
 }
 
+/** One network resolved: its holder's organisation, the provider whose allocation encloses it, its verdict. */
+export interface ResolvedNetwork {
+  /** The network's row in the collector (networks in the order the inputs hold them). */
+  readonly row: number;
+  readonly orgName: string | null;
+  readonly orgType: string | null;
+  readonly descr: readonly string[];
+  readonly providerName: string | null;
+  readonly verdict: RegistryVerdict;
+}
+
 /**
- * Resolves every collected network (its holder's organisation, the allocation above it, its
- * classification) into a distinct record, inserted into an overlay layer: the most specific registry
- * object wins where they nest, and AS data from the layers under it is kept in every record.
+ * Resolves every collected network, outer networks before the networks nested in them: its holder's
+ * organisation (wherever the inputs define it), the nearest enclosing allocation's holder (its provider),
+ * and its classification.
  */
-export function layRegistryNetworks(collector: RegistryCollector, layer: OverlayLayer): RegistryLayout {
+export function resolveRegistryNetworks(collector: RegistryCollector, visit: (network: ResolvedNetwork) => void): void {
   const { networks, strings } = collector;
   const count = networks.length;
   const order = new Uint32Array(count);
@@ -64,9 +75,6 @@ export function layRegistryNetworks(collector: RegistryCollector, layer: Overlay
     return known;
   };
 
-  const records = new DistinctRows(RECORD_WIDTH);
-  const tuple = new Int32Array(RECORD_WIDTH);
-  const byClassification = Object.fromEntries(CLASSIFICATIONS.map((c) => [c, 0])) as Record<Classification, number>;
   const enclosing = new Int32Array(count);
   const providerAt = new Int32Array(count);
   let depth = 0;
@@ -88,25 +96,36 @@ export function layRegistryNetworks(collector: RegistryCollector, layer: Overlay
       orgType: organisation?.type ?? null,
       heldByProvider: provider !== NONE && org !== NONE && networks.get(provider, COLUMN.org) === org,
     });
-    byClassification[verdict.classification]++;
+    visit({ row, orgName, orgType: organisation?.type ?? null, descr, providerName: providerOrganisation?.name ?? null, verdict });
+    enclosing[depth] = row;
+    providerAt[depth] = provider;
+    depth++;
+  }
+}
 
+/**
+ * Turns every collected network into a distinct record, inserted into an overlay layer: the most
+ * specific registry object wins where they nest, and AS data from the layers under it is kept in every record.
+ */
+export function layRegistryNetworks(collector: RegistryCollector, layer: OverlayLayer): RegistryLayout {
+  const { networks, strings } = collector;
+  const records = new DistinctRows(RECORD_WIDTH);
+  const tuple = new Int32Array(RECORD_WIDTH);
+  const byClassification = Object.fromEntries(CLASSIFICATIONS.map((c) => [c, 0])) as Record<Classification, number>;
+  resolveRegistryNetworks(collector, ({ row, orgName, orgType, descr, providerName, verdict }) => {
+    byClassification[verdict.classification]++;
     tuple[RECORD.organisation] = strings.id(registryHolderName(orgName, descr));
-    tuple[RECORD.isp] = strings.id(providerOrganisation?.name);
+    tuple[RECORD.isp] = strings.id(providerName);
     tuple[RECORD.country] = networks.get(row, COLUMN.country);
     tuple[RECORD.netname] = networks.get(row, COLUMN.netname);
     tuple[RECORD.status] = networks.get(row, COLUMN.status);
-    tuple[RECORD.orgType] = strings.id(organisation?.type);
+    tuple[RECORD.orgType] = strings.id(orgType);
     tuple[RECORD.source] = networks.get(row, COLUMN.source);
     tuple[RECORD.lastModified] = networks.get(row, COLUMN.lastModified);
     tuple[RECORD.classification] = CLASSIFICATIONS.indexOf(verdict.classification);
     tuple[RECORD.evidence] = strings.id(verdict.evidence);
     layer.insertRecordRange(wordsValue(collector, row, COLUMN.start), wordsValue(collector, row, COLUMN.end), records.id(tuple));
-
-    enclosing[depth] = row;
-    providerAt[depth] = provider;
-    depth++;
-  }
-
+  });
   layer.records = { record: (id) => registryRecord(records, id, (column) => strings.text(records.rows.get(id, column))) };
   return { records: records.rows.length, byClassification };
 }

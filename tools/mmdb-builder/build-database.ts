@@ -91,9 +91,9 @@ export async function buildDatabase(options: BuildDatabaseOptions): Promise<Mmdb
   if (registry.networks.length > 0) layRegistry(registry, writer, progress);
 
   progress(`building the search tree from ${count(writer.networkCount)} networks`);
-  const { bytes, statistics } = writer.toBuffer();
+  const { parts, statistics } = writer.toParts();
   await mkdir(path.dirname(path.resolve(options.output)), { recursive: true });
-  await writeFileAtomic(options.output, bytes);
+  await writeFileAtomic(options.output, parts);
   progress(
     `wrote ${options.output}: ${count(statistics.nodeCount)} nodes, ${statistics.recordSize}-bit records, ` +
       `${count(statistics.records)} distinct records, ${count(statistics.fileBytes)} bytes`,

@@ -48,6 +48,7 @@ export class DataEncoder {
   private length = 0;
   private readonly written = new Map<string, WrittenValue>();
   private containersUnique = false;
+  private remembers: ((text: string) => boolean) | undefined;
 
   constructor(private readonly deduplicate: boolean) {}
 
@@ -66,15 +67,18 @@ export class DataEncoder {
   /**
    * Writes a value the caller knows to be new (registry records, each built once): its maps and arrays
    * are written without computing or remembering their keys, which would cost memory per record; its
-   * strings and numbers are still stored once. Returns the value's offset.
+   * strings and numbers are still stored once, except strings `remembers` says occur only here.
+   * Returns the value's offset.
    */
-  addUnique(value: MmdbValue): number {
+  addUnique(value: MmdbValue, remembers?: (text: string) => boolean): number {
     const offset = this.length;
     this.containersUnique = true;
+    this.remembers = remembers;
     try {
       this.encode(value);
     } finally {
       this.containersUnique = false;
+      this.remembers = undefined;
     }
     return offset;
   }
@@ -89,7 +93,7 @@ export class DataEncoder {
       this.writeInline(value, '');
       return;
     }
-    if (this.containersUnique && isContainer(value)) {
+    if (this.containersUnique && (isContainer(value) || (typeof value === 'string' && this.remembers?.(value) === false))) {
       this.encode(value);
       return;
     }

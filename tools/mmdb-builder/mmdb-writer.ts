@@ -2,6 +2,7 @@ import { DataEncoder } from './data-encoder.js';
 import { IPV4_ALIASES, IPV4_SUBTREE, aliasedNetwork } from './ipv4-aliases.js';
 import { encodeMetadata } from './metadata.js';
 import { type MmdbMap, type MmdbValue, MmdbNumber, canonicalKey } from './mmdb-value.js';
+import { DistinctRows } from './compact-tables.js';
 import { NetworkList, toWords } from './network-list.js';
 import { type AddressWords, NO_DATA, SearchTree, dataRecord, recordIdOf } from './search-tree.js';
 import { type RecordSize, chooseRecordSize, serializeTree } from './serialize-tree.js';
@@ -39,6 +40,8 @@ export interface MmdbStatistics {
 /** Where an overlay layer's records come from, by the ids its networks were inserted with. */
 export interface OverlayRecords {
   record(id: number): MmdbMap;
+  /** Whether a string of these records is worth storing once and pointing to (false: it occurs once). */
+  remembers?(text: string): boolean;
 }
 
 /** What the inputs insert networks into: the writer itself, or an overlay layer. */
@@ -133,6 +136,12 @@ export class MmdbWriter implements NetworkSink {
   }
 
   toBuffer(): { readonly bytes: Buffer; readonly statistics: MmdbStatistics } {
+    const { parts, statistics } = this.toParts();
+    return { bytes: Buffer.concat(parts), statistics };
+  }
+
+  /** The database as consecutive parts (search tree, separator, data section, metadata): written in turn, no copy of the whole. */
+  toParts(): { readonly parts: readonly Buffer[]; readonly statistics: MmdbStatistics } {
     const tree = new SearchTree();
     this.networks.forEachBySpecificity((words, prefixLength, recordId) => {
       tree.insert(this.placed(words, prefixLength), prefixLength, dataRecord(recordId));
@@ -153,7 +162,7 @@ export class MmdbWriter implements NetworkSink {
       if (record >= NO_DATA) continue;
       const id = recordIdOf(record);
       if (dataOffsets[id] === -1) {
-        dataOffsets[id] = id < this.records.length ? data.add(this.records[id]!) : data.addUnique(combined.record(id));
+        dataOffsets[id] = id < this.records.length ? data.add(this.records[id]!) : data.addUnique(combined.record(id), combined.remembers(id));
         recordsWritten++;
       }
     }
@@ -173,9 +182,9 @@ export class MmdbWriter implements NetworkSink {
       nodeCount,
       recordSize,
     });
-    const bytes = Buffer.concat([searchTree, DATA_SECTION_SEPARATOR, data.contents(), metadata]);
+    const parts = [searchTree, DATA_SECTION_SEPARATOR, data.contents(), metadata];
     return {
-      bytes,
+      parts,
       statistics: {
         networks: this.networkCount,
         records: recordsWritten,
@@ -184,7 +193,7 @@ export class MmdbWriter implements NetworkSink {
         recordSize,
         searchTreeBytes: searchTree.length,
         dataSectionBytes: data.size,
-        fileBytes: bytes.length,
+        fileBytes: parts.reduce((sum, part) => sum + part.length, 0),
       },
     };
   }
@@ -193,43 +202,46 @@ export class MmdbWriter implements NetworkSink {
    * Lays the overlay layers over the tree, in order. A tree record then refers to a combined record
    * (ids after the first layer's): one layer's record over the record it covered, or over none.
    */
-  private layOverlays(tree: SearchTree): { readonly count: number; record(id: number): MmdbMap } {
+  private layOverlays(tree: SearchTree): {
+    readonly count: number;
+    record(id: number): MmdbMap;
+    remembers(id: number): ((text: string) => boolean) | undefined;
+  } {
     const baseCount = this.records.length;
-    const layerOf: number[] = [];
-    const overlayOf: number[] = [];
-    const underOf: number[] = [];
+    // Per combined record: its layer, the layer's record id, and the id of the record under it (-1: none).
+    const combined = new DistinctRows(3);
+    const row = new Int32Array(3);
+    const layerOf = (index: number) => combined.rows.get(index, 0);
+    const overlayOf = (index: number) => combined.rows.get(index, 1);
+    const underOf = (index: number) => combined.rows.get(index, 2);
     this.overlays.forEach((layer, layerIndex) => {
-      const combinedIds = new Map<number, number>();
       const combine = (overlayId: number, underId: number): number => {
-        const key = overlayId * 2 ** 26 + (underId + 1);
-        let id = combinedIds.get(key);
-        if (id === undefined) {
-          id = baseCount + layerOf.push(layerIndex) - 1;
-          overlayOf.push(overlayId);
-          underOf.push(underId);
-          combinedIds.set(key, id);
-        }
-        return dataRecord(id);
+        row[0] = layerIndex;
+        row[1] = overlayId;
+        row[2] = underId;
+        return dataRecord(baseCount + combined.id(row));
       };
       layer.networks.forEachBySpecificity((words, prefixLength, overlayId) => {
         tree.overlay(this.placed(words, prefixLength), prefixLength, (record) => {
           if (record === NO_DATA) return combine(overlayId, -1);
           const id = recordIdOf(record);
           // A more specific network of the same layer replaces its parent's part, keeping what is under it.
-          const under = id >= baseCount && layerOf[id - baseCount] === layerIndex ? underOf[id - baseCount]! : id;
-          if (under + 1 >= 2 ** 26) throw new RangeError('too many distinct records under an overlay layer');
-          return combine(overlayId, under);
+          return combine(overlayId, id >= baseCount && layerOf(id - baseCount) === layerIndex ? underOf(id - baseCount) : id);
         });
       });
     });
     const record = (id: number): MmdbMap => {
       if (id < baseCount) return this.records[id] as MmdbMap;
       const index = id - baseCount;
-      const overlay = this.overlays[layerOf[index]!]!.records.record(overlayOf[index]!);
-      const under = underOf[index]!;
+      const overlay = this.overlays[layerOf(index)]!.records.record(overlayOf(index));
+      const under = underOf(index);
       return under < 0 ? overlay : { ...record(under), ...overlay };
     };
-    return { count: layerOf.length, record };
+    const remembers = (id: number) => {
+      const { records } = this.overlays[layerOf(id - baseCount)]!;
+      return records.remembers && ((text: string) => records.remembers!(text));
+    };
+    return { count: combined.rows.length, record, remembers };
   }
 
   private recordIdFor(record: MmdbValue): number {

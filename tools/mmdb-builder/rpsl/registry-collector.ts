@@ -1,7 +1,7 @@
 import { parseIpAddress, parseNetwork } from '../ip-address.js';
 import { InputError } from '../input-error.js';
 import { toWords } from '../network-list.js';
-import { IntRows, NONE, StringTable } from './compact-tables.js';
+import { IntRows, NONE, StringTable } from '../compact-tables.js';
 import { type RpslObject, RpslObjectParser, allValues, firstValue } from './rpsl-objects.js';
 import { textLines } from './rpsl-lines.js';
 

@@ -2,7 +2,7 @@ import { CLASSIFICATIONS, type Classification } from '../../../lambdas/shared/en
 import { type RegistryVerdict, classifyRegistryObject, registryHolderName } from '../../../lambdas/shared/enrichment/registry-classify.js';
 import type { MmdbMap } from '../mmdb-value.js';
 import type { OverlayLayer } from '../mmdb-writer.js';
-import { DistinctRows, NONE } from './compact-tables.js';
+import { DistinctRows, NONE } from '../compact-tables.js';
 import { COLUMN, type RegistryCollector } from './registry-collector.js';
 
 /** Statuses of a provider's block: its holder is the `isp` of everything inside. */
@@ -22,6 +22,7 @@ const RECORD = {
   evidence: 9,
 } as const;
 const RECORD_WIDTH = 10;
+const STRING_COLUMNS = [0, 1, 2, 3, 4, 5, 6, 7, 9];
 
 export interface RegistryLayout {
   readonly records: number;
@@ -126,7 +127,21 @@ export function layRegistryNetworks(collector: RegistryCollector, layer: Overlay
     tuple[RECORD.evidence] = strings.id(verdict.evidence);
     layer.insertRecordRange(wordsValue(collector, row, COLUMN.start), wordsValue(collector, row, COLUMN.end), records.id(tuple));
   });
-  layer.records = { record: (id) => registryRecord(records, id, (column) => strings.text(records.rows.get(id, column))) };
+  // Strings in one record only (most netnames) are written in place; repeated ones once, then pointed to.
+  const uses = new Uint8Array(strings.size);
+  for (let id = 0; id < records.rows.length; id++) {
+    for (const column of STRING_COLUMNS) {
+      const string = records.rows.get(id, column);
+      if (string !== NONE && uses[string]! < 2) uses[string]!++;
+    }
+  }
+  layer.records = {
+    record: (id) => registryRecord(records, id, (column) => strings.text(records.rows.get(id, column))),
+    remembers: (text) => {
+      const id = strings.idOf(text);
+      return id === NONE || uses[id]! > 1;
+    },
+  };
   return { records: records.rows.length, byClassification };
 }
 

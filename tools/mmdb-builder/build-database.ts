@@ -53,6 +53,7 @@ function layRegistry(registry: RegistryCollector, writer: MmdbWriter, progress: 
   for (const { file, line, reason } of summary.skipped) progress(`  skipped ${file}:${line}: ${reason}`);
   if (summary.skippedCount > summary.skipped.length) progress(`  … and ${count(summary.skippedCount - summary.skipped.length)} more`);
   const layout = layRegistryNetworks(registry, writer.addOverlayLayer());
+  registry.releaseNetworks();
   const classes = Object.entries(layout.byClassification).filter(([, n]) => n > 0);
   progress(`registry: ${count(layout.records)} distinct records; ${classes.map(([c, n]) => `${c} ${count(n)}`).join(', ')}`);
 }

@@ -141,6 +141,7 @@ export class DistinctRows {
   }
 
   id(values: ArrayLike<number>): number {
+    if (this.slots.length === 0) throw new Error('no rows can be added once frozen');
     if (this.rows.length * 2 >= this.slots.length) this.rehash();
     let slot = this.hash(values) & (this.slots.length - 1);
     for (;;) {
@@ -153,6 +154,11 @@ export class DistinctRows {
       if (this.equals(existing, values)) return existing;
       slot = (slot + 1) & (this.slots.length - 1);
     }
+  }
+
+  /** Drops the lookup table: the rows stay readable, no row can be added. */
+  freeze(): void {
+    this.slots = new Int32Array(0);
   }
 
   private hash(values: ArrayLike<number>): number {

@@ -217,8 +217,9 @@ export class DataEncoder {
 
   private reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < this.length + extra) capacity *= 2;
+    // Grow by half: a data section of several hundred MB must not briefly need three times its size.
+    let capacity = Math.ceil(this.bytes.length * 1.5);
+    while (capacity < this.length + extra) capacity = Math.ceil(capacity * 1.5);
     const grown = Buffer.alloc(capacity);
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;

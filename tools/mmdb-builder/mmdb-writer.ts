@@ -142,17 +142,8 @@ export class MmdbWriter implements NetworkSink {
 
   /** The database as consecutive parts (search tree, separator, data section, metadata): written in turn, no copy of the whole. */
   toParts(): { readonly parts: readonly Buffer[]; readonly statistics: MmdbStatistics } {
-    const tree = new SearchTree();
-    this.networks.forEachBySpecificity((words, prefixLength, recordId) => {
-      tree.insert(this.placed(words, prefixLength), prefixLength, dataRecord(recordId));
-    });
-    const combined = this.layOverlays(tree);
-    if (this.aliasing) {
-      for (const alias of IPV4_ALIASES) {
-        tree.alias(alias.words, alias.prefixLength, IPV4_SUBTREE.words, IPV4_SUBTREE.prefixLength);
-      }
-    }
-    const numbered = tree.finish();
+    const networks = this.networkCount;
+    const { numbered, combined } = this.buildTree();
 
     // Records are written in the order the tree first refers to them, and only if it still does.
     const data = new DataEncoder(true);
@@ -186,7 +177,7 @@ export class MmdbWriter implements NetworkSink {
     return {
       parts,
       statistics: {
-        networks: this.networkCount,
+        networks,
         records: recordsWritten,
         networksShadowedBy6to4Alias: this.shadowed,
         nodeCount,
@@ -196,6 +187,25 @@ export class MmdbWriter implements NetworkSink {
         fileBytes: parts.reduce((sum, part) => sum + part.length, 0),
       },
     };
+  }
+
+  /**
+   * The numbered search tree, and the combined records its overlay layers made. The tree's working
+   * arrays are garbage once this returns, and so are the overlay networks (a writer writes once).
+   */
+  private buildTree() {
+    const tree = new SearchTree();
+    this.networks.forEachBySpecificity((words, prefixLength, recordId) => {
+      tree.insert(this.placed(words, prefixLength), prefixLength, dataRecord(recordId));
+    });
+    const combined = this.layOverlays(tree);
+    for (const layer of this.overlays) layer.networks.release();
+    if (this.aliasing) {
+      for (const alias of IPV4_ALIASES) {
+        tree.alias(alias.words, alias.prefixLength, IPV4_SUBTREE.words, IPV4_SUBTREE.prefixLength);
+      }
+    }
+    return { numbered: tree.finish(), combined };
   }
 
   /**
@@ -237,6 +247,7 @@ export class MmdbWriter implements NetworkSink {
       const under = underOf(index);
       return under < 0 ? overlay : { ...record(under), ...overlay };
     };
+    combined.freeze();
     const remembers = (id: number) => {
       const { records } = this.overlays[layerOf(id - baseCount)]!;
       return records.remembers && ((text: string) => records.remembers!(text));

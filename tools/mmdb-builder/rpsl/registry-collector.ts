@@ -54,8 +54,11 @@ const MAX_SKIPPED_KEPT = 50;
  * into compact tables; other object types are counted and dropped.
  */
 export class RegistryCollector {
+  /** Strings the records keep (names, statuses, …). */
   readonly strings = new StringTable();
-  readonly networks = new IntRows(WIDTH);
+  /** descr lines, needed only to classify: released with the networks. */
+  descriptions = new StringTable();
+  networks = new IntRows(WIDTH);
   private readonly organisationIndex = new Map<string, number>();
   private readonly organisations = new IntRows(ORGANISATION_WIDTH);
   private readonly row = new Int32Array(WIDTH);
@@ -107,6 +110,12 @@ export class RegistryCollector {
     };
   }
 
+  /** Frees the networks and their descr lines once they are resolved into records (the strings stay). */
+  releaseNetworks(): void {
+    this.networks = new IntRows(WIDTH);
+    this.descriptions = new StringTable();
+  }
+
   private skip(file: string, line: number, reason: string): void {
     this.skippedCount++;
     if (this.skipped.length < MAX_SKIPPED_KEPT) this.skipped.push({ file, line, reason });
@@ -138,7 +147,7 @@ export class RegistryCollector {
     row.set(toWords(range[1]), COLUMN.end);
     const descr = allValues(object, 'descr').map(meaningful).filter((line) => line !== undefined);
     row[COLUMN.netname] = this.strings.id(meaningful(firstValue(object, 'netname')));
-    row[COLUMN.descr] = this.strings.id(descr.slice(0, 3).join('\n'));
+    row[COLUMN.descr] = this.descriptions.id(descr.slice(0, 3).join('\n'));
     row[COLUMN.status] = this.strings.id(firstValue(object, 'status')?.toUpperCase());
     row[COLUMN.country] = this.strings.id(countryCode(firstValue(object, 'country')));
     row[COLUMN.org] = this.strings.id(firstValue(object, 'org')?.toUpperCase());

@@ -87,7 +87,7 @@ export function resolveRegistryNetworks(collector: RegistryCollector, visit: (ne
     const org = networks.get(row, COLUMN.org);
     const organisation = collector.organisationOf(row);
     const providerOrganisation = provider === NONE ? undefined : collector.organisationOf(provider);
-    const descr = strings.text(networks.get(row, COLUMN.descr))?.split('\n') ?? [];
+    const descr = collector.descriptions.text(networks.get(row, COLUMN.descr))?.split('\n') ?? [];
     const orgName = organisation?.name ?? null;
     const verdict = classifyRegistryObject({
       netname: strings.text(networks.get(row, COLUMN.netname)),
@@ -127,6 +127,7 @@ export function layRegistryNetworks(collector: RegistryCollector, layer: Overlay
     tuple[RECORD.evidence] = strings.id(verdict.evidence);
     layer.insertRecordRange(wordsValue(collector, row, COLUMN.start), wordsValue(collector, row, COLUMN.end), records.id(tuple));
   });
+  records.freeze();
   // Strings in one record only (most netnames) are written in place; repeated ones once, then pointed to.
   const uses = new Uint8Array(strings.size);
   for (let id = 0; id < records.rows.length; id++) {

@@ -9,6 +9,8 @@ import type { MmdbBuilderFigures } from './mmdb-builder-runs.js';
 import { AWS_PRICES } from './prices.js';
 import { formatBytes, formatMilliseconds, formatRate, formatRatio, formatUsd, renderTable, type TableRow } from './support/table.js';
 import type { VisitWriteUnits } from './visit-write-units.js';
+import type { RegistryBuildBenchmark } from './registry-build.js';
+import type { RegistryEvaluation } from './registry-classification.js';
 
 export interface BenchmarkResults {
   readonly startedAt: string;
@@ -22,6 +24,9 @@ export interface BenchmarkResults {
   readonly coldStart: ColdStart;
   readonly databaseOpen: DatabaseOpen;
   readonly cost: CostPerMillion;
+  /** Printed by their own renderers (bench/registry-build.ts, bench/registry-classification.ts), with their goals. */
+  readonly registryBuild: RegistryBuildBenchmark;
+  readonly registryClassification: RegistryEvaluation;
 }
 
 export interface Goal {

@@ -29,7 +29,7 @@ const USAGE = `Usage:
 
 Inputs (read in order; for the very same network the later input wins, a more specific network always wins):
   *.json    MaxMind source-data JSON: [ { "1.0.0.0/24": { ...record } }, ... ]
-  *.db, *.db.gz
+  *.db, *.db.gz, *.db.<class>[.gz] (e.g. ripe.db.inetnum.gz)
             RPSL bulk whois dumps of the Regional Internet Registries (plain or gzip; inetnum, inet6num
             and organisation objects are read, in any order and across files; other objects are ignored).
             They are laid over the other inputs: their records add organisation, ISP, country and the

@@ -76,8 +76,11 @@ describe('RPSL objects', () => {
     expect(parsed[1]).toMatchObject({ object: { type: 'organisation', line: 4 } });
   });
 
-  it('takes .db and .db.gz files (and --format rpsl) as RPSL', () => {
-    expect(formatOf({ path: 'ripe.db.inetnum.gz' })).toBe('csv');
+  it('takes .db and .db.gz files, the registries\' split files (and --format rpsl) as RPSL', () => {
+    expect(formatOf({ path: 'ripe.db.inetnum.gz' })).toBe('rpsl');
+    expect(formatOf({ path: 'apnic.db.inet6num' })).toBe('rpsl');
+    expect(formatOf({ path: 'networks.csv' })).toBe('csv');
+    expect(formatOf({ path: 'networks.csv.gz' })).toBe('csv');
     expect(formatOf({ path: 'ripe.db' })).toBe('rpsl');
     expect(formatOf({ path: 'ripe.db.gz' })).toBe('rpsl');
     expect(formatOf({ path: 'split/ripe.db.inetnum.gz', format: 'rpsl' })).toBe('rpsl');

@@ -13,7 +13,7 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 export interface DatabaseInput {
   readonly path: string;
-  /** Defaults from the extension: .json is MaxMind source JSON, .db / .db.gz RPSL, anything else CSV. */
+  /** Defaults from the extension: .json is MaxMind source JSON, .db / .db.gz / .db.<class>[.gz] RPSL, anything else CSV. */
   readonly format?: InputFormat;
   /**
    * Merge this input's records into the records of the inputs before it (its fields win) instead of
@@ -38,7 +38,8 @@ export function formatOf(input: Pick<DatabaseInput, 'path' | 'format'>): InputFo
   if (input.format) return input.format;
   const name = input.path.toLowerCase();
   if (name.endsWith('.json')) return 'json';
-  return name.endsWith('.db') || name.endsWith('.db.gz') ? 'rpsl' : 'csv';
+  // ripe.db, afrinic.db.gz and the registries' split files such as ripe.db.inetnum.gz.
+  return /\.db(\.[a-z0-9-]+)?(\.gz)?$/.test(name) ? 'rpsl' : 'csv';
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');

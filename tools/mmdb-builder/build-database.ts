@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { readCsvInput } from './csv-input.js';
@@ -93,9 +94,20 @@ export async function buildDatabase(options: BuildDatabaseOptions): Promise<Mmdb
   if (registry.networks.length > 0) layRegistry(registry, writer, progress);
 
   progress(`building the search tree from ${count(writer.networkCount)} networks`);
-  const { parts, statistics } = writer.toParts();
   await mkdir(path.dirname(path.resolve(options.output)), { recursive: true });
-  await writeFileAtomic(options.output, parts);
+  // The data section's bytes go to a scratch file next to the output while they are encoded.
+  const spillFile = `${path.resolve(options.output)}.${process.pid}.data.tmp`;
+  const spill = openSync(spillFile, 'w');
+  let statistics: MmdbStatistics;
+  try {
+    const written = writer.toParts((bytes) => writeSync(spill, bytes));
+    statistics = written.statistics;
+    const [searchTree, separator, ...rest] = written.parts;
+    await writeFileAtomic(options.output, [searchTree!, separator!, { file: spillFile }, ...rest]);
+  } finally {
+    closeSync(spill);
+    await rm(spillFile, { force: true });
+  }
   progress(
     `wrote ${options.output}: ${count(statistics.nodeCount)} nodes, ${statistics.recordSize}-bit records, ` +
       `${count(statistics.records)} distinct records, ${count(statistics.fileBytes)} bytes`,

@@ -114,7 +114,8 @@ export class IntRows {
 
   push(values: ArrayLike<number>): number {
     if ((this.rows + 1) * this.width > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
+      // Grow by half: millions of rows must not leave up to half their size unused.
+      const grown = new Int32Array(Math.ceil((this.data.length * 1.5) / this.width) * this.width);
       grown.set(this.data);
       this.data = grown;
     }

@@ -18,6 +18,7 @@ const TYPE = {
 } as const;
 
 const MAX_PAYLOAD_SIZE = 65_821 + 0xff_ffff;
+const SPILL_BYTES = 16 * 1024 * 1024;
 
 function isContainer(value: MmdbValue): boolean {
   return typeof value === 'object' && !(value instanceof MmdbNumber) && !(value instanceof Uint8Array);
@@ -46,14 +47,23 @@ function pointerSize(offset: number): number {
 export class DataEncoder {
   private bytes = Buffer.alloc(64 * 1024);
   private length = 0;
+  /** Bytes already handed to `spill` (they precede `bytes`). */
+  private spilled = 0;
   private readonly written = new Map<string, WrittenValue>();
   private containersUnique = false;
   private remembers: ((text: string) => boolean) | undefined;
 
-  constructor(private readonly deduplicate: boolean) {}
+  /**
+   * With `spill`, every 16 MB of finished bytes are handed over (to be written out) and dropped, so a data
+   * section of hundreds of MB is never held in memory: pointers only ever refer back by offset.
+   */
+  constructor(
+    private readonly deduplicate: boolean,
+    private readonly spill?: (bytes: Buffer) => void,
+  ) {}
 
   get size(): number {
-    return this.length;
+    return this.spilled + this.length;
   }
 
   /** Writes a top-level value (once) and returns the offset of its full encoding. */
@@ -71,7 +81,7 @@ export class DataEncoder {
    * Returns the value's offset.
    */
   addUnique(value: MmdbValue, remembers?: (text: string) => boolean): number {
-    const offset = this.length;
+    const offset = this.size;
     this.containersUnique = true;
     this.remembers = remembers;
     try {
@@ -83,7 +93,7 @@ export class DataEncoder {
     return offset;
   }
 
-  /** The encoded bytes so far (a view, valid until the next write). */
+  /** The encoded bytes so far that were not spilled (a view, valid until the next write). */
   contents(): Buffer {
     return this.bytes.subarray(0, this.length);
   }
@@ -104,9 +114,9 @@ export class DataEncoder {
   }
 
   private writeInline(value: MmdbValue, key: string): number {
-    const offset = this.length;
+    const offset = this.size;
     this.encode(value);
-    if (this.deduplicate && !this.written.has(key)) this.written.set(key, { offset, size: this.length - offset });
+    if (this.deduplicate && !this.written.has(key)) this.written.set(key, { offset, size: this.size - offset });
     return offset;
   }
 
@@ -216,6 +226,11 @@ export class DataEncoder {
   }
 
   private reserve(extra: number): void {
+    if (this.spill && this.length + extra > SPILL_BYTES && this.length > 0) {
+      this.spill(this.bytes.subarray(0, this.length));
+      this.spilled += this.length;
+      this.length = 0;
+    }
     if (this.length + extra <= this.bytes.length) return;
     // Grow by half: a data section of several hundred MB must not briefly need three times its size.
     let capacity = Math.ceil(this.bytes.length * 1.5);

@@ -140,13 +140,17 @@ export class MmdbWriter implements NetworkSink {
     return { bytes: Buffer.concat(parts), statistics };
   }
 
-  /** The database as consecutive parts (search tree, separator, data section, metadata): written in turn, no copy of the whole. */
-  toParts(): { readonly parts: readonly Buffer[]; readonly statistics: MmdbStatistics } {
+  /**
+   * The database as consecutive parts (search tree, separator, data section, metadata), to be written in
+   * turn. With `spillData`, the data section's first bytes are handed to it while they are encoded (in
+   * order; they belong between the separator and the rest of the data section, which is in the parts).
+   */
+  toParts(spillData?: (bytes: Buffer) => void): { readonly parts: readonly Buffer[]; readonly statistics: MmdbStatistics } {
     const networks = this.networkCount;
     const { numbered, combined } = this.buildTree();
 
     // Records are written in the order the tree first refers to them, and only if it still does.
-    const data = new DataEncoder(true);
+    const data = new DataEncoder(true, spillData);
     const dataOffsets = new Int32Array(this.records.length + combined.count).fill(-1);
     let recordsWritten = 0;
     for (const record of numbered.records) {
@@ -184,7 +188,7 @@ export class MmdbWriter implements NetworkSink {
         recordSize,
         searchTreeBytes: searchTree.length,
         dataSectionBytes: data.size,
-        fileBytes: parts.reduce((sum, part) => sum + part.length, 0),
+        fileBytes: searchTree.length + DATA_SECTION_SEPARATOR.length + data.size + metadata.length,
       },
     };
   }

@@ -4,7 +4,7 @@ import { MmdbNumber } from '../../tools/mmdb-builder/mmdb-value.js';
 
 /** A data section larger than the encoder's 16 MB spill size, written both ways. */
 describe('a data section spilled while it is encoded', () => {
-  it('gives the same bytes and offsets as one kept in memory', () => {
+  it('gives the same bytes and offsets as one kept in memory', { timeout: 120_000 }, () => {
     const records = Array.from({ length: 140_000 }, (_, i) => ({
       name: `record ${i} ${'x'.repeat(100)}`,
       shared: `shared ${i % 100}`,
@@ -14,11 +14,9 @@ describe('a data section spilled while it is encoded', () => {
     const inMemory = new DataEncoder(true);
     const chunks: Buffer[] = [];
     const spilling = new DataEncoder(true, (bytes) => chunks.push(Buffer.from(bytes)));
-    for (const [i, record] of records.entries()) {
-      const remembers = (text: string) => !text.startsWith('record ');
-      const offset = i % 2 ? inMemory.add(record) : inMemory.addUnique(record, remembers);
-      expect(i % 2 ? spilling.add(record) : spilling.addUnique(record, remembers)).toBe(offset);
-    }
+    const remembers = (text: string) => !text.startsWith('record ');
+    const offsets = (encoder: DataEncoder) => records.map((record, i) => (i % 2 ? encoder.add(record) : encoder.addUnique(record, remembers)));
+    expect(offsets(spilling)).toEqual(offsets(inMemory));
     expect(chunks.length).toBeGreaterThan(0);
     expect(spilling.size).toBe(inMemory.size);
     expect(Buffer.concat([...chunks, spilling.contents()]).equals(inMemory.contents())).toBe(true);

@@ -72,16 +72,16 @@ export class StringTable {
   }
 
   private growBytes(extra: number): void {
-    let capacity = this.bytes.length * 2;
-    while (capacity < this.used + extra) capacity *= 2;
+    let capacity = Math.ceil(this.bytes.length * 1.5);
+    while (capacity < this.used + extra) capacity = Math.ceil(capacity * 1.5);
     const grown = Buffer.alloc(capacity);
     this.bytes.copy(grown, 0, 0, this.used);
     this.bytes = grown;
   }
 
   private growIndex(): void {
-    const starts = new Int32Array(this.starts.length * 2);
-    const lengths = new Int32Array(this.lengths.length * 2);
+    const starts = new Int32Array(Math.ceil(this.starts.length * 1.5));
+    const lengths = new Int32Array(starts.length);
     starts.set(this.starts);
     lengths.set(this.lengths);
     this.starts = starts;

@@ -108,24 +108,27 @@ export class SearchTree {
     collapse(0);
 
     const numberOf = new Int32Array(this.nodeCount).fill(-1);
-    const order: number[] = [];
+    // Typed, not a JavaScript array: tens of millions of nodes must not cost 8 bytes each plus growth copies.
+    const order = new Int32Array(this.nodeCount);
+    let numbered = 0;
     const stack = [0];
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (numberOf[node] !== -1) continue;
-      numberOf[node] = order.length;
-      order.push(node);
+      numberOf[node] = numbered;
+      order[numbered++] = node;
       if (this.right[node]! > 0) stack.push(this.right[node]!);
       if (this.left[node]! > 0) stack.push(this.left[node]!);
     }
 
-    const records = new Int32Array(order.length * 2);
+    const records = new Int32Array(numbered * 2);
     const renumber = (record: number): number => (record > 0 ? numberOf[record]! : record);
-    order.forEach((node, index) => {
+    for (let index = 0; index < numbered; index++) {
+      const node = order[index]!;
       records[index * 2] = renumber(this.left[node]!);
       records[index * 2 + 1] = renumber(this.right[node]!);
-    });
-    return { nodeCount: order.length, records };
+    }
+    return { nodeCount: numbered, records };
   }
 
   /**

@@ -48,6 +48,8 @@ export interface RegistrySummary {
 }
 
 const MAX_SKIPPED_KEPT = 50;
+const MAX_DESCR_LINES = 3;
+const MAX_DESCR_CHARACTERS = 200;
 
 /**
  * Collects inetnum, inet6num and organisation objects from RPSL files, in any order and across files,
@@ -147,7 +149,8 @@ export class RegistryCollector {
     row.set(toWords(range[1]), COLUMN.end);
     const descr = allValues(object, 'descr').map(meaningful).filter((line) => line !== undefined);
     row[COLUMN.netname] = this.strings.id(meaningful(firstValue(object, 'netname')));
-    row[COLUMN.descr] = this.descriptions.id(descr.slice(0, 3).join('\n'));
+    // The first lines name the holder and the network's use; the rest (addresses, notes) only cost memory.
+    row[COLUMN.descr] = this.descriptions.id(descr.slice(0, MAX_DESCR_LINES).join('\n').slice(0, MAX_DESCR_CHARACTERS));
     row[COLUMN.status] = this.strings.id(firstValue(object, 'status')?.toUpperCase());
     row[COLUMN.country] = this.strings.id(countryCode(firstValue(object, 'country')));
     row[COLUMN.org] = this.strings.id(firstValue(object, 'org')?.toUpperCase());

@@ -1,21 +1,5 @@
+import { DATA_TYPE } from '../../lambdas/shared/enrichment/mmdb-format.js';
 import { type MmdbMap, type MmdbValue, MmdbNumber, canonicalKey, sortedKeys } from './mmdb-value.js';
-
-/** Type numbers from the spec's "Output Data Section". */
-const TYPE = {
-  pointer: 1,
-  utf8_string: 2,
-  double: 3,
-  bytes: 4,
-  uint16: 5,
-  uint32: 6,
-  map: 7,
-  int32: 8,
-  uint64: 9,
-  uint128: 10,
-  array: 11,
-  boolean: 14,
-  float: 15,
-} as const;
 
 const MAX_PAYLOAD_SIZE = 65_821 + 0xff_ffff;
 
@@ -84,23 +68,23 @@ export class DataEncoder {
   private encode(value: MmdbValue): void {
     if (typeof value === 'string') {
       const byteLength = Buffer.byteLength(value, 'utf8');
-      this.writeControl(TYPE.utf8_string, byteLength);
+      this.writeControl(DATA_TYPE.utf8_string, byteLength);
       this.reserve(byteLength);
       this.length += this.bytes.write(value, this.length, 'utf8');
     } else if (typeof value === 'boolean') {
-      this.writeControl(TYPE.boolean, value ? 1 : 0);
+      this.writeControl(DATA_TYPE.boolean, value ? 1 : 0);
     } else if (value instanceof MmdbNumber) {
       this.encodeNumber(value);
     } else if (value instanceof Uint8Array) {
-      this.writeControl(TYPE.bytes, value.length);
+      this.writeControl(DATA_TYPE.bytes, value.length);
       this.writeBytes(value);
     } else if (Array.isArray(value)) {
-      this.writeControl(TYPE.array, value.length);
+      this.writeControl(DATA_TYPE.array, value.length);
       for (const item of value as readonly MmdbValue[]) this.writeValue(item);
     } else {
       const map = value as MmdbMap;
       const keys = sortedKeys(map);
-      this.writeControl(TYPE.map, keys.length);
+      this.writeControl(DATA_TYPE.map, keys.length);
       for (const key of keys) {
         this.writeValue(key);
         this.writeValue(map[key]!);
@@ -111,27 +95,27 @@ export class DataEncoder {
   private encodeNumber({ type, value }: MmdbNumber): void {
     switch (type) {
       case 'double':
-        this.writeControl(TYPE.double, 8);
+        this.writeControl(DATA_TYPE.double, 8);
         this.reserve(8);
         this.length = this.bytes.writeDoubleBE(value as number, this.length);
         return;
       case 'float':
-        this.writeControl(TYPE.float, 4);
+        this.writeControl(DATA_TYPE.float, 4);
         this.reserve(4);
         this.length = this.bytes.writeFloatBE(value as number, this.length);
         return;
       case 'int32':
         // Negative values take all four bytes (two's complement); positive ones as few as needed.
         if ((value as number) < 0) {
-          this.writeControl(TYPE.int32, 4);
+          this.writeControl(DATA_TYPE.int32, 4);
           this.reserve(4);
           this.length = this.bytes.writeInt32BE(value as number, this.length);
           return;
         }
-        this.writeUnsigned(TYPE.int32, BigInt(value));
+        this.writeUnsigned(DATA_TYPE.int32, BigInt(value));
         return;
       default:
-        this.writeUnsigned(TYPE[type], BigInt(value));
+        this.writeUnsigned(DATA_TYPE[type], BigInt(value));
     }
   }
 

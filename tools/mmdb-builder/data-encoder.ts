@@ -1,7 +1,7 @@
-import { DATA_TYPE } from '../../lambdas/shared/enrichment/mmdb-format.js';
+import { DATA_TYPE, PAYLOAD_SIZE_BASE, POINTER_BASE } from '../../lambdas/shared/enrichment/mmdb-format.js';
 import { type MmdbMap, type MmdbValue, MmdbNumber, canonicalKey, sortedKeys } from './mmdb-value.js';
 
-const MAX_PAYLOAD_SIZE = 65_821 + 0xff_ffff;
+const MAX_PAYLOAD_SIZE = PAYLOAD_SIZE_BASE.threeBytes + 0xff_ffff;
 
 /** Where a value's full (non-pointer) encoding starts and how many bytes it takes. */
 interface WrittenValue {
@@ -11,9 +11,9 @@ interface WrittenValue {
 
 /** Bytes a pointer to `offset` takes (spec: "Pointers"). */
 function pointerSize(offset: number): number {
-  if (offset < 2048) return 2;
-  if (offset < 526_336) return 3;
-  if (offset < 134_744_064) return 4;
+  if (offset < POINTER_BASE.twoBytes) return 2;
+  if (offset < POINTER_BASE.threeBytes) return 3;
+  if (offset < POINTER_BASE.fourBytes) return 4;
   return 5;
 }
 
@@ -128,13 +128,13 @@ export class DataEncoder {
   }
 
   private writePointer(target: number): void {
-    if (target < 2048) {
+    if (target < POINTER_BASE.twoBytes) {
       this.writeBytes([0x20 | (target >>> 8), target & 0xff]);
-    } else if (target < 526_336) {
-      const v = target - 2048;
+    } else if (target < POINTER_BASE.threeBytes) {
+      const v = target - POINTER_BASE.twoBytes;
       this.writeBytes([0x28 | (v >>> 16), (v >>> 8) & 0xff, v & 0xff]);
-    } else if (target < 134_744_064) {
-      const v = target - 526_336;
+    } else if (target < POINTER_BASE.fourBytes) {
+      const v = target - POINTER_BASE.threeBytes;
       this.writeBytes([0x30 | (v >>> 24), (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
     } else {
       this.writeBytes([0x38, target >>> 24, (target >>> 16) & 0xff, (target >>> 8) & 0xff, target & 0xff]);
@@ -146,19 +146,19 @@ export class DataEncoder {
     if (size > MAX_PAYLOAD_SIZE) throw new RangeError(`a value of ${size} bytes/entries exceeds the MMDB limit`);
     let sizeBits: number;
     let sizeBytes: number[];
-    if (size < 29) {
+    if (size < PAYLOAD_SIZE_BASE.oneByte) {
       sizeBits = size;
       sizeBytes = [];
-    } else if (size < 285) {
+    } else if (size < PAYLOAD_SIZE_BASE.twoBytes) {
       sizeBits = 29;
-      sizeBytes = [size - 29];
-    } else if (size < 65_821) {
+      sizeBytes = [size - PAYLOAD_SIZE_BASE.oneByte];
+    } else if (size < PAYLOAD_SIZE_BASE.threeBytes) {
       sizeBits = 30;
-      const v = size - 285;
+      const v = size - PAYLOAD_SIZE_BASE.twoBytes;
       sizeBytes = [v >>> 8, v & 0xff];
     } else {
       sizeBits = 31;
-      const v = size - 65_821;
+      const v = size - PAYLOAD_SIZE_BASE.threeBytes;
       sizeBytes = [v >>> 16, (v >>> 8) & 0xff, v & 0xff];
     }
     if (type <= 7) this.writeBytes([(type << 5) | sizeBits, ...sizeBytes]);

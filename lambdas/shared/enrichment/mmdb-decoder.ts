@@ -1,4 +1,4 @@
-import { CorruptDatabaseError, DATA_TYPE } from './mmdb-format.js';
+import { CorruptDatabaseError, DATA_TYPE, PAYLOAD_SIZE_BASE, POINTER_BASE } from './mmdb-format.js';
 
 /**
  * Decodes values of an MMDB data or metadata section (MaxMind DB spec, "Output Data Section") into plain
@@ -96,10 +96,10 @@ export class MmdbDecoder {
 
   /** Sizes from 29 on continue in 1–3 more bytes (spec: "Payload Size"). */
   private payloadSize(sizeBits: number): number {
-    if (sizeBits < 29) return sizeBits;
-    if (sizeBits === 29) return 29 + this.byte();
-    if (sizeBits === 30) return 285 + ((this.byte() << 8) | this.byte());
-    return 65_821 + ((this.byte() << 16) | (this.byte() << 8) | this.byte());
+    if (sizeBits < PAYLOAD_SIZE_BASE.oneByte) return sizeBits;
+    if (sizeBits === 29) return PAYLOAD_SIZE_BASE.oneByte + this.byte();
+    if (sizeBits === 30) return PAYLOAD_SIZE_BASE.twoBytes + ((this.byte() << 8) | this.byte());
+    return PAYLOAD_SIZE_BASE.threeBytes + ((this.byte() << 16) | (this.byte() << 8) | this.byte());
   }
 
   /** The file offset a pointer refers to (spec: "Pointer - 1"): 001SSVVV, then SS + 1 more bytes. */
@@ -110,9 +110,9 @@ export class MmdbDecoder {
       case 0:
         return this.pointerBase + ((high << 8) | this.byte());
       case 1:
-        return this.pointerBase + 2048 + ((high << 16) | (this.byte() << 8) | this.byte());
+        return this.pointerBase + POINTER_BASE.twoBytes + ((high << 16) | (this.byte() << 8) | this.byte());
       case 2:
-        return this.pointerBase + 526_336 + ((high << 24) | (this.byte() << 16) | (this.byte() << 8) | this.byte());
+        return this.pointerBase + POINTER_BASE.threeBytes + ((high << 24) | (this.byte() << 16) | (this.byte() << 8) | this.byte());
       default:
         return this.pointerBase + this.byte() * 0x100_0000 + ((this.byte() << 16) | (this.byte() << 8) | this.byte());
     }

@@ -27,6 +27,15 @@ export const DATA_TYPE = {
   float: 15,
 } as const;
 
+/**
+ * Payload sizes (spec: "Payload Size"): below 29 in the control byte; from 29, 285 and 65,821 on, this base plus
+ * one, two or three more bytes.
+ */
+export const PAYLOAD_SIZE_BASE = { oneByte: 29, twoBytes: 285, threeBytes: 65_821 } as const;
+
+/** Pointers (spec: "Pointer - 1") with one, two and three more bytes count from these offsets; four-byte ones from 0. */
+export const POINTER_BASE = { twoBytes: 2048, threeBytes: 526_336, fourBytes: 134_744_064 } as const;
+
 /** The file breaks the format: it is refused when opened, never read on. */
 export class CorruptDatabaseError extends Error {
   constructor(message: string) {

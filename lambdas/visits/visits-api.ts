@@ -53,7 +53,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
   queryParameters(event, []);
   const request = recordVisitRequestFrom(parseJsonBody(event, MAX_VISIT_BODY_BYTES));
   const address = visitorAddress(request.visitorIp, event);
-  const enrichment = deps.enricher.enrich(address);
+  const { enrichment, prefixLength } = deps.enricher.enrichWithPrefixLength(address);
   if (!ORGANISATION_CLASSIFICATIONS.has(enrichment.classification)) {
     deps.logger.info('visit not stored', { tenantId, classification: enrichment.classification });
     return jsonResponse(200, {
@@ -73,7 +73,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
     referrer: request.referrer,
     visitedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * DAY_SECONDS,
-    company: companySnapshot(enrichment),
+    company: companySnapshot(enrichment, address, prefixLength),
     database: { type: deps.enricher.source.type, buildDate: deps.enricher.source.buildDate },
   };
   try {

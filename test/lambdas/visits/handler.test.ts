@@ -55,9 +55,11 @@ describe('lambdas/visits/handler.ts', () => {
     return jsonOf(result);
   }
 
-  it('records and lists through DynamoDB with the secret from Secrets Manager, fetched once per container', async () => {
-    const handler = await loadHandler();
+  it('records and lists through DynamoDB with the secret from Secrets Manager, fetched once per container, at init', async () => {
     const callsBefore = secrets.calls;
+    const handler = await loadHandler();
+    // The fetch starts with the init (beside the database read), before any request needs the key.
+    await vi.waitFor(() => expect(secrets.calls - callsBefore).toBe(1), { timeout: 5_000 });
     const visit = { method: 'POST', resource: '/v1/visits', body: { siteId: 'handler.example', pageUrl: 'https://handler.example/', visitorIp: '81.2.69.161' } };
     const first = await invoke(handler, visit);
     const second = await invoke(handler, visit);
@@ -71,13 +73,14 @@ describe('lambdas/visits/handler.ts', () => {
     expect(item?.visitorKey).toBe(`TENANT#tenant-a#IP#${pseudonym}`);
   });
 
-  it('answers 500 without writing when the secret cannot be read, and tries again on the next request', async () => {
-    const handler = await loadHandler();
+  it('answers 500 without writing when the secret cannot be read (at init nor on request), and tries again on the next request', async () => {
     const before = await table.items();
-    secrets.failNext = true;
+    secrets.failing = true;
+    const handler = await loadHandler();
     const visit = { method: 'POST', resource: '/v1/visits', body: { siteId: 'retry.example', pageUrl: 'https://retry.example/', visitorIp: '81.2.69.161' } };
     expect(await invoke(handler, visit)).toMatchObject({ status: 500, body: { error: { code: 'INTERNAL_ERROR' } } });
     expect(await table.items()).toEqual(before);
+    secrets.failing = false;
     expect(await invoke(handler, visit)).toMatchObject({ status: 201 });
   });
 

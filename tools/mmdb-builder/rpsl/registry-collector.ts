@@ -1,4 +1,4 @@
-import { parseIpAddress, parseNetwork } from '../ip-address.js';
+import { parseTreeAddress, parseTreeNetwork } from '../tree-address.js';
 import { InputError } from '../input-error.js';
 import { toWords } from '../network-list.js';
 import { IntRows, NONE, StringTable } from '../compact-tables.js';
@@ -169,20 +169,20 @@ function countryCode(value: string | undefined): string | undefined {
 /** "a.b.c.d - e.f.g.h" (any alignment) or a CIDR; the reason as a string when it is neither. */
 function ipv4Range(text: string): readonly [bigint, bigint] | string {
   if (text.includes('/')) {
-    const network = parseNetwork(text.replace(/\s+/g, ''));
+    const network = parseTreeNetwork(text.replace(/\s+/g, ''));
     if (!network || network.address.family !== 4) return 'inetnum is neither "first - last" nor an IPv4 CIDR';
     return [network.address.value, network.address.value + (1n << BigInt(128 - network.treePrefixLength)) - 1n];
   }
   const parts = text.split('-').map((part) => part.trim());
-  const first = parts.length === 2 ? parseIpAddress(parts[0]!) : undefined;
-  const last = parts.length === 2 ? parseIpAddress(parts[1]!) : undefined;
+  const first = parts.length === 2 ? parseTreeAddress(parts[0]!) : undefined;
+  const last = parts.length === 2 ? parseTreeAddress(parts[1]!) : undefined;
   if (!first || !last || first.family !== 4 || last.family !== 4) return 'inetnum is not a range of two IPv4 addresses';
   if (first.value > last.value) return 'inetnum range starts after it ends';
   return [first.value, last.value];
 }
 
 function ipv6Range(text: string): readonly [bigint, bigint] | string {
-  const network = parseNetwork(text.replace(/\s+/g, ''));
+  const network = parseTreeNetwork(text.replace(/\s+/g, ''));
   if (!network || network.address.family !== 6) return 'inet6num is not an IPv6 prefix';
   return [network.address.value, network.address.value + (1n << BigInt(128 - network.treePrefixLength)) - 1n];
 }

@@ -295,5 +295,5 @@ describe('routes a tenant key cannot reach at all', () => {
       else if (operation) expect(route, route.key).toMatchObject({ apiKeyRequired: true });
       else expect(route, `${route.key} is not in the tenant API document: operators only`).toMatchObject({ authorization: 'AWS_IAM', apiKeyRequired: false });
     }
-  });
+  }, 120_000); // a whole synthesis, bundling included
 });

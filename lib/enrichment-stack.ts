@@ -68,6 +68,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('enrich'),
       description: 'Enriches IP addresses with public company information (no storage)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.enrich,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: { ...databaseEnvironment, TENANT_API_KEYS: tenantApiKeys },
@@ -76,6 +77,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visits'),
       description: 'Records and lists business visits of a tenant (pseudonymised, with TTL)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.visits,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -83,6 +85,7 @@ export class EnrichmentStack extends Stack {
         TENANT_API_KEYS: tenantApiKeys,
         VISITS_TABLE_NAME: this.visits.table.tableName,
         RETENTION_DAYS: String(config.retentionDays),
+        VISIT_SHARDS: String(config.visitShards),
         PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
       },
     });
@@ -93,6 +96,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visitor-data'),
       description: "Finds and erases a data subject's visits for the controller (access and erasure requests)",
       memorySize: 256,
+      reservedConcurrentExecutions: config.reservedConcurrency.visitorData,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {

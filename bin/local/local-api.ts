@@ -26,6 +26,8 @@ export interface LocalApiOptions {
   readonly apiKeys: readonly LocalApiKey[];
   readonly pseudonymSecret: string;
   readonly retentionDays: number;
+  /** Partition keys per tenant (the deployment's visitShards). @default DEFAULT_VISIT_SHARDS */
+  readonly visitShards?: number;
   /** 0 picks a free port. */
   readonly port: number;
   /** @default 127.0.0.1 — the local API is not meant to be reachable from other machines */
@@ -65,7 +67,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     createVisitsApi({
       enricher,
       tenants,
-      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
       keys: async () => keys,
       retentionDays: options.retentionDays,
       clock: options.clock ?? (() => new Date()),

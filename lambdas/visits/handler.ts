@@ -9,6 +9,7 @@ import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
+import { MAX_VISIT_SHARDS } from '../shared/visits/table-schema.js';
 import { deriveVisitKeys } from '../shared/visits/visit-keys.js';
 import { VisitsRepository } from '../shared/visits/visits-repository.js';
 import { readPseudonymSecret } from './pseudonym-secret.js';
@@ -21,6 +22,7 @@ const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),
   retentionDays: retentionDaysFrom(requiredEnv('RETENTION_DAYS')),
   secretArn: requiredEnv('PSEUDONYM_SECRET_ARN'),
+  shards: visitShardsFrom(requiredEnv('VISIT_SHARDS')),
 }));
 const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.openDeployed());
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
@@ -31,7 +33,7 @@ export const handler = httpApi(
   createVisitsApi({
     enricher: createEnricher(database),
     tenants,
-    visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId }),
+    visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId, shards: config.shards }),
     keys: cachedAsync(async () => deriveVisitKeys(await readPseudonymSecret(secrets, config.secretArn))),
     retentionDays: config.retentionDays,
     clock: () => new Date(),
@@ -40,6 +42,12 @@ export const handler = httpApi(
   }),
   logger,
 );
+
+function visitShardsFrom(text: string): number {
+  const shards = Number(text);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
+  return shards;
+}
 
 function retentionDaysFrom(text: string): number {
   const days = Number(text);

@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config.js';
 import { EnrichmentStack } from './enrichment-stack.js';
 import { applyEuGuard } from './guardrails/eu-guard.js';
 import { GuardrailStack } from './guardrails/guardrail-stack.js';
+import { applyRetentionGuard } from './retention/retention-guard.js';
 import { registerDocumentsOfApp, type RegisterDocuments } from '../tools/register/register-documents.js';
 
 export const ENRICHMENT_STACK_NAME = 'EuEnrichment';
@@ -22,13 +23,14 @@ export interface BuiltApp {
 export interface ComposeOptions {
   /** The Art. 30 register the stack publishes to the audit bucket; absent: not published. */
   readonly registerDocuments?: RegisterDocuments;
-  /** The EU guard and the cdk-nag packs. Off only for the draft the register is read from. @default true */
+  /** The EU guard, the retention guard and the cdk-nag packs. Off only for the draft the register is read from. @default true */
   readonly complianceChecks?: boolean;
 }
 
 /**
  * Composes every stack of the app from a validated configuration, with the compliance checks attached:
- * the EU guard (fatal, not acknowledgeable) and the cdk-nag AwsSolutions and NIST 800-53 rev 5 packs.
+ * the EU guard and the retention guard (fatal, not acknowledgeable) and the cdk-nag AwsSolutions and
+ * NIST 800-53 rev 5 packs.
  */
 export function composeApp(app: App, config: AppConfig, databasePath: string, options: ComposeOptions = {}): BuiltApp {
   const env = { account: config.account, region: config.region };
@@ -48,6 +50,7 @@ export function composeApp(app: App, config: AppConfig, databasePath: string, op
       : undefined;
   if (options.complianceChecks ?? true) {
     applyEuGuard(app, config.allowedRegions);
+    applyRetentionGuard(app, config);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   }
   return { app, enrichment, guardrails };

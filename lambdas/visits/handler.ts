@@ -8,6 +8,8 @@ import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { countingEnricher } from '../shared/metrics/counting-enricher.js';
+import { createServiceMetrics, metricsMiddleware } from '../shared/metrics/service-metrics.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 import { MAX_VISIT_SHARDS } from '../shared/visits/table-schema.js';
 import { deriveVisitKeys } from '../shared/visits/visit-keys.js';
@@ -27,11 +29,12 @@ const config = startupStep(logger, 'read the configuration', () => ({
 const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.openDeployed());
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const metrics = createServiceMetrics('visits');
 const secrets = new SecretsManagerClient({});
 
 export const handler = httpApi(
   createVisitsApi({
-    enricher: createEnricher(database),
+    enricher: countingEnricher(createEnricher(database), metrics),
     tenants,
     visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId, shards: config.shards }),
     keys: cachedAsync(async () => deriveVisitKeys(await readPseudonymSecret(secrets, config.secretArn))),
@@ -39,8 +42,10 @@ export const handler = httpApi(
     clock: () => new Date(),
     newVisitId: randomUUID,
     logger,
+    metrics,
   }),
   logger,
+  metricsMiddleware(metrics, tenants),
 );
 
 function visitShardsFrom(text: string): number {

@@ -35,11 +35,15 @@ export function jsonErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
   };
 }
 
-/** The middleware every API function shares: lower-cased headers, structured logs with the Lambda context, JSON errors. */
-export function httpApi(handler: ApiHandler, logger: Logger) {
+/**
+ * The middleware every API function shares: lower-cased headers, structured logs with the Lambda
+ * context, the function's own (e.g. metrics), JSON errors — innermost, so the others see the final answer.
+ */
+export function httpApi(handler: ApiHandler, logger: Logger, ...own: Array<middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(own)
     .use(jsonErrors(logger))
     .handler(handler);
 }

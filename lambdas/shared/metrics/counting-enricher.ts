@@ -1,0 +1,15 @@
+import type { Enricher } from '../enrichment/enricher.js';
+import { METRIC, type ServiceMetrics } from './service-metrics.js';
+
+/** The enricher, counting every lookup and those the database holds no record for (a stale or wrong database shows here first). */
+export function countingEnricher(enricher: Enricher, metrics: ServiceMetrics): Enricher {
+  return {
+    database: enricher.database,
+    enrich: (address) => {
+      const enrichment = enricher.enrich(address);
+      metrics.count(METRIC.lookups);
+      if (!enrichment.found) metrics.count(METRIC.lookupsWithoutRecord);
+      return enrichment;
+    },
+  };
+}

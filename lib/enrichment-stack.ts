@@ -9,6 +9,7 @@ import { EnrichmentApi } from './enrichment/enrichment-api.js';
 import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
 import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
+import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
 import type { RegisterDocuments } from '../tools/register/register-documents.js';
@@ -170,6 +171,17 @@ export class EnrichmentStack extends Stack {
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
+    });
+
+    new ServiceDashboard(this, 'Observability', {
+      api: this.api.api,
+      table: this.visits.table,
+      operationsTopic: this.alertTopics.operationsTopic,
+      functions: {
+        enrich: { function: this.enrichFunction.function, reservedConcurrency: config.reservedConcurrency.enrich, looksUp: true },
+        visits: { function: this.visitsFunction.function, reservedConcurrency: config.reservedConcurrency.visits, looksUp: true },
+        'visitor-data': { function: this.visitorDataFunction.function, reservedConcurrency: config.reservedConcurrency.visitorData, looksUp: false },
+      },
     });
 
     this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);

@@ -128,7 +128,7 @@ async function run(name: string, { mmdbPath, dynamoDbEndpoint, inputs }: { mmdbP
       // A request count, not a duration: autocannon then waits for every answer, so no visit is stored
       // after the tally closed. At the offered rate this takes LOAD_SECONDS; longer if the API falls behind.
       amount: settings.rate * settings.seconds,
-      timeout: 10,
+      timeout: 29, // API Gateway's integration timeout: a slower answer would be a 504 there
       requests: mixedRequests(inputs, tally),
     });
     child.send('stop');

@@ -145,7 +145,7 @@ export class ServiceDashboard extends Construct {
           }),
           new cloudwatch.GraphWidget({
             title: 'Cold starts',
-            left: [search('Cold starts', `SEARCH('{${METRICS_NAMESPACE},function_name,service} MetricName="${METRIC.coldStart}"', 'Sum', 300)`)],
+            left: Object.keys(props.functions).map((service) => serviceMetric(METRIC.coldStart, service)),
             width: 8,
           }),
         ],

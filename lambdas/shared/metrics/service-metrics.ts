@@ -13,7 +13,7 @@ export const METRIC = {
   lookupsWithoutRecord: 'LookupsWithoutRecord',
   visitsStored: 'VisitsStored',
   visitsNotStored: 'VisitsNotStored',
-  /** Emitted by Powertools once per container, with the function name. */
+  /** Once per container, in its first invocation's line. */
   coldStart: 'ColdStart',
 } as const;
 
@@ -30,32 +30,62 @@ export const INVALID_DIMENSION_VALUE = 'invalid';
 export const safeDimensionValue = (value: string) => (DIMENSION_VALUE.test(value) ? value : INVALID_DIMENSION_VALUE);
 
 /**
- * The metrics of one function. Counts without a dimension are kept for the invocation and written as
- * one EMF line at its end (with the tenant's series next to the aggregate); counts by a dimension are
- * written at once as a line of their own, so their dimension does not split the other metrics.
+ * The metrics of one function, written as EMF lines at the end of each invocation: one line of plain
+ * counts (with the tenant's series next to the aggregate), and one line per dimension counted by
+ * (e.g. classification), so that dimension does not split the other metrics. The Powertools instances
+ * live as long as the container (a new one per request, as singleMetric() makes, would cost every request).
  */
 export class ServiceMetrics {
-  constructor(readonly metrics: Metrics) {}
+  private readonly byDimension = new Map<DimensionName, { readonly metrics: Metrics; value?: string }>();
+  /** Lambda sets on-demand for containers started by a request (not provisioned concurrency): only those are cold starts a caller waits for. */
+  private coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
+
+  constructor(
+    readonly metrics: Metrics,
+    private readonly serviceName: string,
+  ) {}
 
   count(name: string, value = 1): void {
     this.metrics.addMetric(name, MetricUnit.Count, value);
   }
 
+  /** Counts `name` under one value of `dimension` (a second value in the same invocation starts a line of its own). */
   countBy(name: string, dimension: DimensionName, value: string, count = 1): void {
-    const single = this.metrics.singleMetric();
-    single.addDimension(dimension, safeDimensionValue(value));
-    single.addMetric(name, MetricUnit.Count, count);
+    let entry = this.byDimension.get(dimension);
+    if (!entry) this.byDimension.set(dimension, (entry = { metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: this.serviceName }) }));
+    const safe = safeDimensionValue(value);
+    if (entry.value !== undefined && entry.value !== safe) entry.metrics.publishStoredMetrics();
+    entry.value = safe;
+    entry.metrics.addDimension(dimension, safe);
+    entry.metrics.addMetric(name, MetricUnit.Count, count);
   }
 
-  /** Adds a per-tenant series of this invocation's counts, next to the aggregate one. */
+  /** Adds a per-tenant series of this invocation's plain counts, next to the aggregate one. */
   forTenant(tenantId: string): void {
     this.metrics.addDimensions({});
     this.metrics.addDimensions({ tenant: safeDimensionValue(tenantId) });
   }
+
+  /** True once per container, in its first invocation. */
+  takeColdStart(): boolean {
+    const first = this.coldStart;
+    this.coldStart = false;
+    return first;
+  }
+
+  /** Writes the invocation's lines. */
+  publish(): void {
+    this.metrics.publishStoredMetrics();
+    for (const entry of this.byDimension.values()) {
+      if (entry.value === undefined) continue;
+      entry.metrics.publishStoredMetrics();
+      entry.value = undefined;
+    }
+  }
 }
 
 export function createServiceMetrics(serviceName: string): ServiceMetrics {
-  return new ServiceMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName }));
+  return new ServiceMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName }), serviceName);
 }
 
 /**
@@ -68,17 +98,13 @@ export function metricsMiddleware(
 ): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const flush = async (request: middy.Request<APIGatewayProxyEvent>) => {
     serviceMetrics.count(METRIC.requests);
+    // In the invocation's line rather than Powertools' captureColdStartMetric, which writes a line of its own.
+    if (serviceMetrics.takeColdStart()) serviceMetrics.count(METRIC.coldStart);
     const tenantId = tenantOrUndefined(tenants, request.event);
     if (tenantId !== undefined) serviceMetrics.forTenant(tenantId);
-    serviceMetrics.metrics.publishStoredMetrics();
+    serviceMetrics.publish();
   };
-  return {
-    before: async (request) => {
-      serviceMetrics.metrics.captureColdStartMetric(request.context.functionName);
-    },
-    after: flush,
-    onError: flush,
-  };
+  return { after: flush, onError: flush };
 }
 
 function tenantOrUndefined(tenants: TenantDirectory, event: APIGatewayProxyEvent): string | undefined {

@@ -66,7 +66,8 @@ describe('metrics of the enrich function (EMF on stdout)', () => {
     ]);
     expect(statuses).toEqual([200, 200, 200, 403]);
     expect(lines.every((line) => line._aws.CloudWatchMetrics.every((set) => set.Namespace === METRICS_NAMESPACE))).toBe(true);
-    expect(total(lines, 'ColdStart', { service: 'enrich', function_name: 'enrich' })).toBe(1);
+    expect(total(lines, 'ColdStart', { service: 'enrich' })).toBe(1);
+    expect(total(lines, 'ColdStart', { service: 'enrich', tenant: 'tenant-a' })).toBe(1); // the first request's tenant
     expect(total(lines, 'Requests', { service: 'enrich' })).toBe(4);
     expect(total(lines, 'Requests', { service: 'enrich', tenant: 'tenant-a' })).toBe(2);
     expect(total(lines, 'Requests', { service: 'enrich', tenant: 'tenant-b' })).toBe(1);

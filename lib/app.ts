@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { AppConfig } from './config/app-config.js';
 import { EnrichmentStack } from './enrichment-stack.js';
@@ -65,13 +66,21 @@ export function composeRegisterDraft(app: App, config: AppConfig, databasePath: 
 }
 
 /**
+ * An empty app with the same context as `app`, for the register draft. The register reads resources, roles and
+ * settings, never function code, so the draft skips bundling: each function is bundled once per synth.
+ */
+export function registerDraftApp(app: App, outdir: string): App {
+  return new App({ context: app.node.getAllContext(), postCliContext: { [BUNDLING_STACKS]: [] }, outdir });
+}
+
+/**
  * What `cdk synth` builds: the register is generated from a draft of the very same app, then published
  * by the real one, so the register in the audit bucket describes exactly what is deployed.
  */
 export function composeAppPublishingRegister(app: App, config: AppConfig, databasePath: string): BuiltApp {
   const outdir = mkdtempSync(path.join(tmpdir(), 'register-draft-'));
   try {
-    const draft = new App({ context: app.node.getAllContext(), outdir });
+    const draft = registerDraftApp(app, outdir);
     composeRegisterDraft(draft, config, databasePath);
     const { stacks: _templates, ...documents } = registerDocumentsOfApp(draft, config, { processorName: config.processorName });
     return composeApp(app, config, databasePath, { registerDocuments: documents });

@@ -3,6 +3,8 @@ import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { countingEnricher } from '../shared/metrics/counting-enricher.js';
+import { createServiceMetrics, metricsMiddleware } from '../shared/metrics/service-metrics.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 import { createEnrichApi } from './enrich-api.js';
 
@@ -14,4 +16,10 @@ const logger = createLogger('enrich');
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
 const database = await startupStepAsync(logger, 'open the MMDB database', opening);
 
-export const handler = httpApi(createEnrichApi({ enricher: createEnricher(database), tenants }), logger);
+const metrics = createServiceMetrics('enrich');
+
+export const handler = httpApi(
+  createEnrichApi({ enricher: countingEnricher(createEnricher(database), metrics), tenants }),
+  logger,
+  metricsMiddleware(metrics, tenants),
+);

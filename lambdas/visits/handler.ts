@@ -8,7 +8,10 @@ import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { countingEnricher } from '../shared/metrics/counting-enricher.js';
+import { createServiceMetrics, metricsMiddleware } from '../shared/metrics/service-metrics.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
+import { MAX_VISIT_SHARDS } from '../shared/visits/table-schema.js';
 import { deriveVisitKeys } from '../shared/visits/visit-keys.js';
 import { VisitsRepository } from '../shared/visits/visits-repository.js';
 import { readPseudonymSecret } from './pseudonym-secret.js';
@@ -23,9 +26,11 @@ const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),
   retentionDays: retentionDaysFrom(requiredEnv('RETENTION_DAYS')),
   secretArn: requiredEnv('PSEUDONYM_SECRET_ARN'),
+  shards: visitShardsFrom(requiredEnv('VISIT_SHARDS')),
 }));
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const metrics = createServiceMetrics('visits');
 const secrets = new SecretsManagerClient({});
 const keys = cachedAsync(async () => deriveVisitKeys(await readPseudonymSecret(secrets, config.secretArn)));
 // A failed fetch is not kept: the first request that needs the key tries again (and answers 500 if it fails too).
@@ -34,17 +39,25 @@ const database = await startupStepAsync(logger, 'open the MMDB database', openin
 
 export const handler = httpApi(
   createVisitsApi({
-    enricher: createEnricher(database),
+    enricher: countingEnricher(createEnricher(database), metrics),
     tenants,
-    visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId }),
+    visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId, shards: config.shards }),
     keys,
     retentionDays: config.retentionDays,
     clock: () => new Date(),
     newVisitId: randomUUID,
     logger,
+    metrics,
   }),
   logger,
+  metricsMiddleware(metrics, tenants),
 );
+
+function visitShardsFrom(text: string): number {
+  const shards = Number(text);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
+  return shards;
+}
 
 function retentionDaysFrom(text: string): number {
   const days = Number(text);

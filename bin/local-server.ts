@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     rightsApiKeys,
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
     retentionDays: config.retentionDays,
+    visitShards: config.visitShards,
     port,
     onControllerNotice: printControllerNotice,
   });

@@ -11,6 +11,7 @@ import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
 import { PseudonymKeys } from './enrichment/pseudonym-key.js';
 import { RequestCountersTable } from './enrichment/request-counters-table.js';
 import { VisitsTable } from './enrichment/visits-table.js';
+import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
 import { MisuseSignals } from './security/misuse-signals.js';
@@ -80,6 +81,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('enrich'),
       description: 'Enriches IP addresses with public company information (no storage)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.enrich,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: { ...databaseEnvironment, TENANT_API_KEYS: tenantApiKeys },
@@ -88,6 +90,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visits'),
       description: 'Records and lists business visits of a tenant (pseudonymised, with TTL)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.visits,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -96,6 +99,7 @@ export class EnrichmentStack extends Stack {
         VISITS_TABLE_NAME: this.visits.table.tableName,
         VISIT_TTL_DAYS: String(this.visits.itemTtlDays),
         PSEUDONYM_SECRET_ARNS: pseudonymKeys.secretArnsJson(),
+        VISIT_SHARDS: String(config.visitShards),
       },
     });
     this.visits.grantItemAccess(this.visitsFunction.role, 'dynamodb:PutItem', 'dynamodb:Query');
@@ -105,6 +109,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visitor-data'),
       description: "Finds and erases a data subject's visits for the controller (access and erasure requests)",
       memorySize: 256,
+      reservedConcurrentExecutions: config.reservedConcurrency.visitorData,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -192,6 +197,17 @@ export class EnrichmentStack extends Stack {
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
+    });
+
+    new ServiceDashboard(this, 'Observability', {
+      api: this.api.api,
+      table: this.visits.table,
+      operationsTopic: this.alertTopics.operationsTopic,
+      functions: {
+        enrich: { function: this.enrichFunction.function, reservedConcurrency: config.reservedConcurrency.enrich, looksUp: true },
+        visits: { function: this.visitsFunction.function, reservedConcurrency: config.reservedConcurrency.visits, looksUp: true },
+        'visitor-data': { function: this.visitorDataFunction.function, reservedConcurrency: config.reservedConcurrency.visitorData, looksUp: false },
+      },
     });
 
     this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);

@@ -35,6 +35,10 @@ export interface LocalApiOptions {
   /** Stands in for the per-tenant secrets of a deployment: each tenant's is derived from it (localTenantSecret). */
   readonly pseudonymSecret: string;
   readonly retentionDays: number;
+  /** Partition keys per tenant (the deployment's visitShards). @default DEFAULT_VISIT_SHARDS */
+  readonly visitShards?: number;
+  /** SDK attempts per DynamoDB call: 3 is what the deployed functions do (fault runs). @default 1 */
+  readonly dynamoDbMaxAttempts?: number;
   /** 0 picks a free port. */
   readonly port: number;
   /** @default 127.0.0.1 — the local API is not meant to be reachable from other machines */
@@ -66,7 +70,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const enricher = createEnricher(MmdbDatabase.open(options.mmdbPath));
   const tenants = new TenantDirectory(new Map(options.apiKeys.map((key) => [key.apiKeyId, key.tenantId])));
   const loggers = options.loggers ?? { enrich: createLogger('enrich'), visits: createLogger('visits') };
-  const documentClient = localDocumentClient(options.dynamoDbEndpoint);
+  const documentClient = localDocumentClient(options.dynamoDbEndpoint, { maxAttempts: options.dynamoDbMaxAttempts });
   const keysOf = localVisitKeys(options.pseudonymSecret);
   const rightsKeys = options.rightsApiKeys ?? [];
 
@@ -75,7 +79,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     createVisitsApi({
       enricher,
       tenants,
-      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
       keysOf: async (tenantId) => keysOf(tenantId),
       retentionDays: options.retentionDays,
       clock: options.clock ?? (() => new Date()),
@@ -88,7 +92,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const visitorData = httpApi(
     createVisitorDataApi({
       tenants: new TenantDirectory(new Map(rightsKeys.map((key) => [key.apiKeyId, key.tenantId])), RIGHTS_KEY_REQUIRED),
-      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
       keysOf: async (tenantId) => keysOf(tenantId),
       maxErasedPerRequest: MAX_ERASED_PER_REQUEST,
       logger: visitorDataLogger,

@@ -27,14 +27,15 @@ export function createEnrichApi({ enricher, tenants }: EnrichApiDeps): ApiHandle
     '/v1/enrich/{ip}': {
       GET: async (event) => {
         queryParameters(event, []);
-        return jsonResponse(200, enricher.enrich(parsePublicIp(event.pathParameters?.ip)));
+        return jsonResponse(200, { ...enricher.enrich(parsePublicIp(event.pathParameters?.ip)), database: enricher.source });
       },
     },
     '/v1/enrich': {
       POST: async (event) => {
         queryParameters(event, []);
         const ips = batchFromBody(parseJsonBody(event, MAX_BATCH_BODY_BYTES));
-        return jsonResponse(200, { results: ips.map((ip) => enrichOneOfBatch(enricher, ip)) });
+        // The database block (with its long attribution) once per response, not once per address.
+        return jsonResponse(200, { database: enricher.source, results: ips.map((ip) => enrichOneOfBatch(enricher, ip)) });
       },
     },
     '/v1/health': {

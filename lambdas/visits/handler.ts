@@ -2,41 +2,57 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requiredEnv, startupStep } from '../shared/config/startup.js';
+import { requiredEnv, startupStep, startupStepAsync } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { countingEnricher } from '../shared/metrics/counting-enricher.js';
+import { createServiceMetrics, metricsMiddleware } from '../shared/metrics/service-metrics.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
+import { MAX_VISIT_SHARDS } from '../shared/visits/table-schema.js';
 import { VisitsRepository } from '../shared/visits/visits-repository.js';
 import { pseudonymSecretArnsFromJson, visitKeysFromSecretsManager } from './pseudonym-secret.js';
 import { createVisitsApi } from './visits-api.js';
 
 // Module scope runs once per container (Lambda init): configuration and database errors fail the
-// init with one clear log line; the AWS clients are reused by every request.
+// init with one clear log line; the AWS clients are reused by every request. The database file is
+// read on the thread pool while the rest of the init runs; each tenant's pseudonym secret is fetched
+// on its first request (and kept for the container).
+const opening = MmdbDatabase.openDeployed();
 const logger = createLogger('visits');
 const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),
   visitTtlDays: visitTtlDaysFrom(requiredEnv('VISIT_TTL_DAYS')),
+  shards: visitShardsFrom(requiredEnv('VISIT_SHARDS')),
 }));
-const database = startupStep(logger, 'open the MMDB database', () => MmdbDatabase.openDeployed());
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
-const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const secretArns = startupStep(logger, 'read PSEUDONYM_SECRET_ARNS', () => pseudonymSecretArnsFromJson(process.env.PSEUDONYM_SECRET_ARNS));
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const metrics = createServiceMetrics('visits');
+const database = await startupStepAsync(logger, 'open the MMDB database', opening);
 
 export const handler = httpApi(
   createVisitsApi({
-    enricher: createEnricher(database),
+    enricher: countingEnricher(createEnricher(database), metrics),
     tenants,
-    visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId }),
+    visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId, shards: config.shards }),
     keysOf: visitKeysFromSecretsManager(new SecretsManagerClient({}), secretArns),
     retentionDays: config.visitTtlDays,
     clock: () => new Date(),
     newVisitId: randomUUID,
     logger,
+    metrics,
   }),
   logger,
+  metricsMiddleware(metrics, tenants),
 );
+
+function visitShardsFrom(text: string): number {
+  const shards = Number(text);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
+  return shards;
+}
 
 /** How long a visit lives before its TTL: the retention less TTL's deletion delay and the backup window (lib/retention). */
 function visitTtlDaysFrom(text: string): number {

@@ -222,9 +222,14 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
 function failingWith(faults: Faults, enricher: Enricher): Enricher {
   return {
     database: enricher.database,
+    source: enricher.source,
     enrich(address) {
       if (faults.error) throw faults.error;
       return enricher.enrich(address);
+    },
+    enrichWithPrefixLength(address) {
+      if (faults.error) throw faults.error;
+      return enricher.enrichWithPrefixLength(address);
     },
   };
 }

@@ -26,7 +26,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../bin/local/dynamodb-local.js';
 import type { LocalApiOptions } from '../../bin/local/local-api.js';
 import { localDocumentClient, localDynamoDbClient } from '../../bin/local/local-aws.js';
-import { createVisitsTable } from '../../bin/local/visits-table.js';
+import { createRequestCountersTable, createVisitsTable } from '../../bin/local/visits-table.js';
 import { ensureDefaultDatabase } from '../../layers/mmdb/default-database.js';
 import { createEnricher } from '../../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
@@ -38,6 +38,7 @@ import { emptyTally, mixedRequests, type TrafficTally } from './traffic.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TABLE = 'visits';
+const COUNTERS_TABLE = 'request-counters';
 const API_KEY = { tenantId: 'load-tenant', apiKeyId: 'load-key-id', apiKey: 'load-api-key-0123456789abcdef' };
 
 const settings = {
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     try {
       const admin = localDynamoDbClient(dynamo.endpoint);
       await createVisitsTable(admin, TABLE);
+      await createRequestCountersTable(admin, COUNTERS_TABLE);
       admin.destroy();
       proxy?.setPolicy({ rates: { throttle: (settings.faultRate * 2) / 3, error: settings.faultRate / 3 } });
       reports.push(await run(faults ? 'faults' : 'steady', { mmdbPath, dynamoDbEndpoint: proxy?.endpoint ?? dynamo.endpoint, inputs }));
@@ -101,6 +103,7 @@ async function run(name: string, { mmdbPath, dynamoDbEndpoint, inputs }: { mmdbP
     mmdbPath,
     dynamoDbEndpoint,
     tableName: TABLE,
+    countersTableName: COUNTERS_TABLE,
     apiKeys: [API_KEY],
     pseudonymSecret: 'load-pseudonym-secret-0123456789abcdef0123456789abcdef',
     retentionDays: 30,

@@ -98,9 +98,9 @@ describe('metrics of the visits function (EMF on stdout)', () => {
       MMDB_PATH: testDatabase('GeoIP2-Enterprise-Test'),
       TENANT_API_KEYS: JSON.stringify(TEST_TENANT_KEYS),
       VISITS_TABLE_NAME: table.tableName,
-      RETENTION_DAYS: '30',
+      VISIT_TTL_DAYS: '30',
       VISIT_SHARDS: '4',
-      PSEUDONYM_SECRET_ARN: SECRET_ARN,
+      PSEUDONYM_SECRET_ARNS: JSON.stringify({ 'tenant-a': SECRET_ARN }),
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -119,8 +119,8 @@ describe('metrics of the visits function (EMF on stdout)', () => {
     expect(total(lines, 'VisitsNotStored', { service: 'visits', classification: 'unknown' }) + total(lines, 'VisitsNotStored', { service: 'visits', classification: 'residential' })).toBe(1);
     expect(total(lines, 'Requests', { service: 'visits', tenant: 'tenant-a' })).toBe(4);
 
-    const keys = deriveVisitKeys(SECRET);
-    const personal = [government, business, notAnOrganisation].flatMap((ip) => [ip, keys.pseudonymise('tenant-a', parseIpAddress(ip)!)]);
+    const keys = deriveVisitKeys(SECRET, 'tenant-a');
+    const personal = [government, business, notAnOrganisation].flatMap((ip) => [ip, keys.pseudonymise(parseIpAddress(ip)!)]);
     const emf = JSON.stringify(lines);
     for (const value of personal) expect(emf).not.toContain(value);
   });
@@ -128,7 +128,7 @@ describe('metrics of the visits function (EMF on stdout)', () => {
 
 describe('safeDimensionValue', () => {
   it('keeps slugs and refuses addresses and pseudonyms', () => {
-    const pseudonym = deriveVisitKeys('x'.repeat(32)).pseudonymise('tenant-a', parseIpAddress('192.0.2.1')!);
+    const pseudonym = deriveVisitKeys('x'.repeat(32), 'tenant-a').pseudonymise(parseIpAddress('192.0.2.1')!);
     for (const value of ['tenant-a', 'business', 'origin_not_allowed']) expect(safeDimensionValue(value)).toBe(value);
     for (const value of ['192.0.2.1', '2001:db8::1', pseudonym, pseudonym.toLowerCase(), 'Tenant-A', '', 'a'.repeat(33)]) {
       expect(safeDimensionValue(value), value).toBe(INVALID_DIMENSION_VALUE);

@@ -17,8 +17,7 @@ import { createVisitsApi } from './visits-api.js';
 
 // Module scope runs once per container (Lambda init): configuration and database errors fail the
 // init with one clear log line; the AWS clients are reused by every request. The database file is
-// read on the thread pool while the rest of the init runs; each tenant's pseudonym secret is fetched
-// on its first request (and kept for the container).
+// read on the thread pool and every tenant's pseudonym secret fetched while the rest of the init runs.
 const opening = MmdbDatabase.openDeployed();
 const logger = createLogger('visits');
 const config = startupStep(logger, 'read the configuration', () => ({
@@ -30,6 +29,11 @@ const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirector
 const secretArns = startupStep(logger, 'read PSEUDONYM_SECRET_ARNS', () => pseudonymSecretArnsFromJson(process.env.PSEUDONYM_SECRET_ARNS));
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const metrics = createServiceMetrics('visits');
+const keysOf = visitKeysFromSecretsManager(new SecretsManagerClient({}), secretArns);
+// A failed fetch is not kept: the first request of that tenant tries again (and answers 500 if it fails too).
+for (const tenantId of secretArns.keys()) {
+  keysOf(tenantId).catch((error: unknown) => logger.warn('pseudonym secret not fetched at init; requests will try again', { tenantId, error: error as Error }));
+}
 const database = await startupStepAsync(logger, 'open the MMDB database', opening);
 
 export const handler = httpApi(
@@ -37,7 +41,7 @@ export const handler = httpApi(
     enricher: countingEnricher(createEnricher(database), metrics),
     tenants,
     visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId, shards: config.shards }),
-    keysOf: visitKeysFromSecretsManager(new SecretsManagerClient({}), secretArns),
+    keysOf,
     retentionDays: config.visitTtlDays,
     clock: () => new Date(),
     newVisitId: randomUUID,

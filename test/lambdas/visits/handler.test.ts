@@ -35,7 +35,7 @@ describe('lambdas/visits/handler.ts', () => {
       TENANT_API_KEYS: JSON.stringify(TEST_TENANT_KEYS),
       VISITS_TABLE_NAME: table.tableName,
       VISIT_TTL_DAYS: '30',
-      PSEUDONYM_SECRET_ARNS: JSON.stringify({ 'tenant-a': SECRET_ARN, 'tenant-b': `${SECRET_ARN}-b` }),
+      PSEUDONYM_SECRET_ARNS: JSON.stringify({ 'tenant-a': SECRET_ARN }),
       VISIT_SHARDS: '4',
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: 'local',

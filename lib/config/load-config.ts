@@ -56,9 +56,11 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     problems.push(`account: must be a 12-digit AWS account id, got ${JSON.stringify(account)}`);
   }
 
+  const problemsBeforeRetention = problems.length;
   const retentionDays = integerIn(read('retentionDays') ?? DEFAULTS.retentionDays, 1, 3650, 'retentionDays', problems);
   const pointInTimeRecoveryDays = integerIn(read('pointInTimeRecoveryDays') ?? DEFAULTS.pointInTimeRecoveryDays, 0, 35, 'pointInTimeRecoveryDays', problems);
-  if (itemTtlDays(retentionDays, pointInTimeRecoveryDays) < 1) {
+  // Only for valid numbers: an invalid one is reported once, above.
+  if (problems.length === problemsBeforeRetention && itemTtlDays(retentionDays, pointInTimeRecoveryDays) < 1) {
     problems.push(
       `retentionDays: ${retentionDays} days cannot hold a visit for a day plus the TTL deletion delay (${TTL_DELETION_DELAY_DAYS} days) ` +
         `plus the point-in-time-recovery window (pointInTimeRecoveryDays: ${pointInTimeRecoveryDays}); raise it or shorten the window`,

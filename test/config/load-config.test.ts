@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       mmdbPath: undefined,
       allowedRegions: [...EU_REGIONS],
     });
-    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000 });
+    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, requestFormOrigins: [] });
   });
 
   it('parses -c overrides, which arrive as strings', () => {
@@ -57,6 +57,8 @@ describe('loadConfig', () => {
     [{ retentionDays: 0 }, /retentionDays: must be a whole number from 1 to 3650/],
     [{ retentionDays: 3651 }, /retentionDays: must be a whole number from 1 to 3650/],
     [{ retentionDays: 7.5 }, /retentionDays/],
+    [{ retentionDays: 10, pointInTimeRecoveryDays: 7 }, /retentionDays: 10 days cannot hold a visit for a day plus the TTL deletion delay \(3 days\) plus the point-in-time-recovery window/],
+    [{ pointInTimeRecoveryDays: 36 }, /pointInTimeRecoveryDays: must be a whole number from 0 to 35/],
     [{ visitShards: 0 }, /visitShards: must be a whole number from 1 to 32/],
     [{ visitShards: 33 }, /visitShards: must be a whole number from 1 to 32/],
     [{ reservedConcurrency: { enrich: 0 } }, /reservedConcurrency\.enrich: must be a whole number from 1 to 1000/],

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     apiKeys,
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
     retentionDays: config.retentionDays,
+    usagePlans: new Map(config.tenants.map((tenant) => [tenant.id, { rateLimit: tenant.rateLimit, burstLimit: tenant.burstLimit }])),
     port,
     onControllerNotice: printControllerNotice,
   });
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     `  database:  ${path.relative(repoRoot, mmdbPath)}`,
     `  visits:    DynamoDB Local ${dynamo.endpoint}, table "${TABLE_NAME}" (${inMemory ? 'in memory' : `persisted in ${path.relative(repoRoot, dbPath)}`})`,
     `  retention: ${config.retentionDays} days`,
+    '  throttles: each tenant\'s usage plan (rateLimit/burstLimit in cdk.json) and the public route\'s own, as on AWS (429 THROTTLED)',
     '  API keys (send as the x-api-key header):',
     ...apiKeys.map((key) => `    ${key.tenantId.padEnd(12)} ${key.apiKey}`),
     '',

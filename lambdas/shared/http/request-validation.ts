@@ -1,16 +1,18 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import openapi from '../../../lib/api/openapi.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { bodyValidatorName, queryParametersOf, queryValidatorName, type QueryParameter } from '../../../lib/api/request-schemas.js';
 import { API_ROUTES, findRoute, type ApiRoute, type RequestSchemaName } from '../../../lib/api/routes.js';
 import { redactIps } from '../logging/redact.js';
 import { HttpError, badRequest } from './http-error.js';
 import { parseJsonBody } from './json-body.js';
 import { fieldPath } from './field-path.js';
+import * as generated from './openapi-validators.generated.js';
 
 /**
  * Request validation with the schemas API Gateway uses: each route's request body schema and query
- * parameters come from lib/api/openapi.json, chosen by the route manifest (lib/api/routes.ts), and are
- * compiled once per container (module scope). Ajv's errors become the API's stable codes:
+ * parameters come from lib/api/openapi.json, chosen by the route manifest (lib/api/routes.ts), compiled
+ * ahead of time by Ajv (openapi-validators.generated.ts), so a cold start compiles nothing. Ajv's errors
+ * become the API's stable codes:
  *
  *   INVALID_BODY   not an object where the schema wants one     UNKNOWN_FIELD      a field the schema does not name
  *   MISSING_FIELD  a required field is absent                   INVALID_FIELD      any other rule of a field
@@ -22,12 +24,6 @@ import { fieldPath } from './field-path.js';
 
 /** What names the route: API Gateway's method and matched resource template. */
 type RoutedEvent = Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>;
-type OpenApiSchema = Record<string, unknown>;
-interface QueryParameter {
-  readonly name: string;
-  readonly in: string;
-  readonly schema: OpenApiSchema;
-}
 
 /** Where a schema's rules mean a route-specific code (kept from before the schemas were shared). */
 interface CodeOverrides {
@@ -51,22 +47,9 @@ const PARAMETER_CODES: Readonly<Record<string, string>> = { cursor: 'INVALID_CUR
 /** Unknown names are cut to this length after redaction: enough to recognise a typo. */
 const MAX_ECHOED_NAME = 64;
 
-const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
-const schemas = openapi.components.schemas as Record<string, OpenApiSchema>;
-const bodyValidators = new Map<string, ValidateFunction>(
-  [...new Set(API_ROUTES.flatMap((route) => (route.requestSchema ? [route.requestSchema] : [])))].map((name) => [name, ajv.compile(schemas[name]!)]),
-);
-const queryValidators = new Map<ApiRoute, { readonly parameters: readonly QueryParameter[]; readonly validate: ValidateFunction }>(
-  API_ROUTES.map((route) => {
-    const parameters = queryParametersOf(route);
-    const schema = {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.schema])),
-    };
-    return [route, { parameters, validate: ajv.compile(schema) }];
-  }),
-);
+/** The validators compiled ahead of time (tools/api/build-validators.ts), by export name. */
+const validators = generated as unknown as Readonly<Record<string, ValidateFunction>>;
+const queryParameters = new Map<ApiRoute, readonly QueryParameter[]>(API_ROUTES.map((route) => [route, queryParametersOf(route)]));
 
 /**
  * The JSON body of the event's route, validated against the route's request schema: `T` is what that
@@ -76,7 +59,7 @@ export function validBody<T>(event: RoutedEvent & Pick<APIGatewayProxyEvent, 'bo
   const route = routeOf(event);
   if (!route.requestSchema) throw new Error(`${route.method} ${route.path} declares no request schema in lib/api/routes.ts`);
   const body = parseJsonBody(event, maxBytes);
-  const validate = bodyValidators.get(route.requestSchema)!;
+  const validate = validators[bodyValidatorName(route.requestSchema)]!;
   if (!validate(body)) throw bodyError(validate.errors ?? [], CODE_OVERRIDES[route.requestSchema] ?? {});
   return body as T;
 }
@@ -86,7 +69,9 @@ export function validBody<T>(event: RoutedEvent & Pick<APIGatewayProxyEvent, 'bo
  * parameters; a parameter of type integer arrives as a number (converted from decimal digits only).
  */
 export function validQuery(event: RoutedEvent & Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>): Record<string, string | number> {
-  const { parameters, validate } = queryValidators.get(routeOf(event))!;
+  const route = routeOf(event);
+  const parameters = queryParameters.get(route)!;
+  const validate = validators[queryValidatorName(route)]!;
   const single = event.queryStringParameters ?? {};
   const multi = event.multiValueQueryStringParameters ?? {};
   const query: Record<string, string | number> = Object.create(null);
@@ -108,12 +93,6 @@ function routeOf(event: RoutedEvent): ApiRoute {
   const route = findRoute(event.httpMethod, event.resource);
   if (!route) throw new HttpError(404, 'NOT_FOUND', 'No such route.');
   return route;
-}
-
-function queryParametersOf(route: ApiRoute): QueryParameter[] {
-  const paths = openapi.paths as Record<string, Record<string, { parameters?: QueryParameter[] } | undefined> | undefined>;
-  const operation = paths[route.path]?.[route.method.toLowerCase()];
-  return (operation?.parameters ?? []).filter((parameter) => parameter.in === 'query');
 }
 
 function unknownParameter(name: string, parameters: readonly QueryParameter[]): HttpError {

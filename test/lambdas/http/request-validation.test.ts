@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { GENERATED_VALIDATORS_PATH, generatedValidatorsSource } from '../../../tools/api/build-validators.js';
 import openapi from '../../../lib/api/openapi.json' with { type: 'json' };
 import { API_ROUTES } from '../../../lib/api/routes.js';
 import { HttpError } from '../../../lambdas/shared/http/http-error.js';
@@ -27,6 +29,12 @@ const VALID_REQUEST = {
   message: 'Which visits of mine do you hold?',
   contact: { email: 'jane@example.org', name: 'Jane' },
 };
+
+describe('the precompiled validators', () => {
+  it('are generated from the current lib/api/openapi.json and route manifest (else run: npx tsx tools/api/build-validators.ts)', () => {
+    expect(readFileSync(GENERATED_VALIDATORS_PATH, 'utf8') === generatedValidatorsSource()).toBe(true);
+  });
+});
 
 describe('request bodies, validated with the OpenAPI schema of the route (the gateway model)', () => {
   it('accepts the example body every documented route gives', () => {

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { bodyValidatorName, querySchemaOf, queryValidatorName, REQUEST_AJV_OPTIONS, requestSchemaOf } from '../../lib/api/request-schemas.js';
+import { bodyValidatorName, queryParametersOf, querySchemaOf, queryValidatorName, REQUEST_AJV_OPTIONS, requestSchemaOf } from '../../lib/api/request-schemas.js';
 import { API_ROUTES } from '../../lib/api/routes.js';
 
 export const GENERATED_VALIDATORS_PATH = fileURLToPath(new URL('../../lambdas/shared/http/openapi-validators.generated.ts', import.meta.url));
@@ -28,6 +28,7 @@ const require = createRequire(import.meta.url);
 export function generatedValidatorsSource(): string {
   const ajv = new Ajv({ ...REQUEST_AJV_OPTIONS, code: { source: true, esm: true } });
   const exports: Record<string, string> = {};
+  const parameterTypes: Record<string, Record<string, unknown>> = {};
   for (const schema of new Set(API_ROUTES.flatMap((route) => (route.requestSchema ? [route.requestSchema] : [])))) {
     const name = bodyValidatorName(schema);
     ajv.addSchema(requestSchemaOf(schema), name);
@@ -37,6 +38,7 @@ export function generatedValidatorsSource(): string {
     const name = queryValidatorName(route);
     ajv.addSchema(querySchemaOf(route), name);
     exports[name] = name;
+    parameterTypes[name] = Object.fromEntries(queryParametersOf(route).map((parameter) => [parameter.name, parameter.schema.type]));
   }
   // Ajv's ESM output still require()s its runtime helpers (CommonJS, whose default export module systems
   // disagree about): write the helper's own source in its place (e.g. ucs2length, for maxLength in code points).
@@ -45,7 +47,8 @@ export function generatedValidatorsSource(): string {
     if (!source.startsWith('function') || source.includes('require(')) throw new Error(`cannot inline the runtime helper ${module}`);
     return `const ${local} = ${source};`;
   });
-  return `${HEADER}${code}\n`;
+  // The functions need the parameters' names and types, not the whole OpenAPI document.
+  return `${HEADER}${code}\nexport const queryParameterTypes = ${JSON.stringify(parameterTypes)};\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { bodyValidatorName, queryParametersOf, queryValidatorName, type QueryParameter } from '../../../lib/api/request-schemas.js';
-import { API_ROUTES, findRoute, type ApiRoute, type RequestSchemaName } from '../../../lib/api/routes.js';
+import { bodyValidatorName, queryValidatorName } from '../../../lib/api/request-schemas.js';
+import { findRoute, type ApiRoute, type RequestSchemaName } from '../../../lib/api/routes.js';
 import { redactIps } from '../logging/redact.js';
 import { HttpError, badRequest } from './http-error.js';
 import { parseJsonBody } from './json-body.js';
@@ -49,7 +49,8 @@ const MAX_ECHOED_NAME = 64;
 
 /** The validators compiled ahead of time (tools/api/build-validators.ts), by export name. */
 const validators = generated as unknown as Readonly<Record<string, ValidateFunction>>;
-const queryParameters = new Map<ApiRoute, readonly QueryParameter[]>(API_ROUTES.map((route) => [route, queryParametersOf(route)]));
+/** Per query validator: each documented parameter's name → its schema type. */
+const queryParameterTypes = generated.queryParameterTypes as Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /**
  * The JSON body of the event's route, validated against the route's request schema: `T` is what that
@@ -69,17 +70,18 @@ export function validBody<T>(event: RoutedEvent & Pick<APIGatewayProxyEvent, 'bo
  * parameters; a parameter of type integer arrives as a number (converted from decimal digits only).
  */
 export function validQuery(event: RoutedEvent & Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>): Record<string, string | number> {
-  const route = routeOf(event);
-  const parameters = queryParameters.get(route)!;
-  const validate = validators[queryValidatorName(route)]!;
+  const name = queryValidatorName(routeOf(event));
+  const types = queryParameterTypes[name]!;
+  const validate = validators[name]!;
   const single = event.queryStringParameters ?? {};
   const multi = event.multiValueQueryStringParameters ?? {};
   const query: Record<string, string | number> = Object.create(null);
-  for (const [name, value] of Object.entries(single)) {
-    const parameter = parameters.find((candidate) => candidate.name === name);
-    if (!parameter) throw unknownParameter(name, parameters);
-    if ((multi[name]?.length ?? 1) > 1) throw badRequest('INVALID_PARAMETER', `The query parameter "${name}" is given more than once.`, { parameter: name });
-    if (value !== undefined) query[name] = parameter.schema.type === 'integer' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  for (const [parameter, value] of Object.entries(single)) {
+    if (!Object.hasOwn(types, parameter)) throw unknownParameter(parameter, Object.keys(types));
+    if ((multi[parameter]?.length ?? 1) > 1) {
+      throw badRequest('INVALID_PARAMETER', `The query parameter "${parameter}" is given more than once.`, { parameter });
+    }
+    if (value !== undefined) query[parameter] = types[parameter] === 'integer' && /^\d{1,15}$/.test(value) ? Number(value) : value;
   }
   if (!validate(query)) {
     const [error] = validate.errors!;
@@ -95,9 +97,9 @@ function routeOf(event: RoutedEvent): ApiRoute {
   return route;
 }
 
-function unknownParameter(name: string, parameters: readonly QueryParameter[]): HttpError {
+function unknownParameter(name: string, documented: readonly string[]): HttpError {
   const parameter = echoedName(name);
-  const allowed = parameters.map((candidate) => candidate.name).join(', ') || 'none';
+  const allowed = documented.join(', ') || 'none';
   return badRequest('UNKNOWN_PARAMETER', `Unknown query parameter "${parameter}". Allowed: ${allowed}.`, { parameter });
 }
 

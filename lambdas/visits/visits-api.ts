@@ -3,10 +3,9 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ORGANISATION_CLASSIFICATIONS } from '../shared/enrichment/classify.js';
 import type { Enricher } from '../shared/enrichment/enricher.js';
 import { HttpError, badRequest } from '../shared/http/http-error.js';
-import { parseJsonBody } from '../shared/http/json-body.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
 import { tenantApi, type TenantRequest } from '../shared/tenants/tenant-api.js';
-import { queryParameters } from '../shared/http/query.js';
+import { validQuery } from '../shared/http/request-validation.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import type { RouteTable } from '../shared/http/router.js';
 import type { IpAddress } from '../shared/ip/ip-address.js';
@@ -18,7 +17,7 @@ import type { VisitKeys } from '../shared/visits/visit-keys.js';
 import { InvalidPositionError, VisitAlreadyExistsError, type VisitsRepository } from '../shared/visits/visits-repository.js';
 import { encodeCursor } from './list-cursor.js';
 import { listVisitsQueryFrom } from './list-visits-query.js';
-import { MAX_VISIT_BODY_BYTES, recordVisitRequestFrom } from './record-visit-request.js';
+import { recordVisitRequestFrom } from './record-visit-request.js';
 
 export interface VisitsApiDeps {
   readonly enricher: Enricher;
@@ -53,8 +52,8 @@ export function createVisitsApi(deps: VisitsApiDeps): ApiHandler {
  * person's visit (residential, mobile, anonymous, …) is answered and forgotten: no purpose, no storage.
  */
 async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantRequest) {
-  queryParameters(event, []);
-  const request = recordVisitRequestFrom(parseJsonBody(event, MAX_VISIT_BODY_BYTES));
+  validQuery(event);
+  const request = recordVisitRequestFrom(event);
   const address = visitorAddress(request.visitorIp, event);
   const { enrichment, prefixLength } = deps.enricher.enrichWithPrefixLength(address);
   if (!ORGANISATION_CLASSIFICATIONS.has(enrichment.classification)) {
@@ -110,8 +109,8 @@ async function listVisits(deps: VisitsApiDeps, { event, tenantId }: TenantReques
 }
 
 /** The address given by a server recording on its visitor's behalf, else the caller's own. */
-function visitorAddress(visitorIp: unknown, event: APIGatewayProxyEvent): IpAddress {
-  if (visitorIp !== undefined && visitorIp !== null) return parsePublicIp(visitorIp);
+function visitorAddress(visitorIp: string | null, event: APIGatewayProxyEvent): IpAddress {
+  if (visitorIp !== null) return parsePublicIp(visitorIp);
   return parsePublicIp(event.requestContext?.identity?.sourceIp);
 }
 

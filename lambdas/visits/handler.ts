@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedAsync } from '../shared/config/cached-async.js';
-import { requiredEnv, startupStep } from '../shared/config/startup.js';
+import { requiredEnv, retentionDaysFrom, startupStep } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
@@ -40,9 +40,3 @@ export const handler = httpApi(
   }),
   logger,
 );
-
-function retentionDaysFrom(text: string): number {
-  const days = Number(text);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('RETENTION_DAYS must be a whole number of days from 1 to 3650');
-  return days;
-}

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
-import { allowedOriginFrom, PUBLISHABLE_KEY_PATTERN } from '../../lambdas/shared/sites/site.js';
+import { allowedOriginFrom, PUBLISHABLE_KEY_PATTERN, type CollectorSite } from '../../lambdas/shared/sites/site.js';
 import { SITE_ID_PATTERN } from '../../lambdas/visits/visit-input.js';
-import type { SiteConfig } from './app-config.js';
+import type { SiteConfig, TenantConfig } from './app-config.js';
 import { integerIn } from './config-values.js';
 
 export const SITE_DEFAULTS = {
@@ -82,4 +82,13 @@ function booleanFrom(value: unknown, fallback: boolean, at: string, problems: st
     return fallback;
   }
   return parsed;
+}
+
+/** Publishable key → site, for the collector function's COLLECTOR_SITES (and the local server). */
+export function collectorSitesByKey(tenants: readonly TenantConfig[]): Record<string, CollectorSite> {
+  return Object.fromEntries(
+    tenants.flatMap((tenant) =>
+      tenant.sites.map(({ publishableKey, ...site }) => [publishableKey, { tenantId: tenant.id, ...site }] as const),
+    ),
+  );
 }

@@ -20,3 +20,10 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   if (value === undefined || value.trim() === '') throw new Error(`environment variable ${name} is not set`);
   return value;
 }
+
+/** RETENTION_DAYS as set by the stack: a whole number of days from 1 to 3650. */
+export function retentionDaysFrom(text: string): number {
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('RETENTION_DAYS must be a whole number of days from 1 to 3650');
+  return days;
+}

@@ -19,7 +19,7 @@ import { deriveVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
 import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../lambdas/visitor-data/visitor-data-api.js';
 import { createVisitsApi } from '../../lambdas/visits/visits-api.js';
-import { API_ROUTES, type RouteFunction } from '../../lib/api/routes.js';
+import { API_ROUTES, type RouteFunction, type RouteThrottle } from '../../lib/api/routes.js';
 import { apiGatewayAdapter, type LocalRoute, type ProxyHandler } from './api-gateway-adapter.js';
 import { startControllerInbox, type ControllerNotice } from './controller-inbox.js';
 import type { LocalApiKey } from './local-credentials.js';
@@ -52,6 +52,10 @@ export interface LocalApiOptions {
    */
   readonly pretendVisitorIp?: string;
   readonly clock?: () => Date;
+  /** Tenant id → its usage plan's throttle (rateLimit, burstLimit from the configuration). @default none: unthrottled tenants */
+  readonly usagePlans?: ReadonlyMap<string, RouteThrottle>;
+  /** Milliseconds on a monotonic clock, for the throttles. @default performance.now */
+  readonly throttleClock?: () => number;
   /** Receives each data-subject request forwarded to a tenant's (local) notice topic. @default dropped */
   readonly onControllerNotice?: (notice: ControllerNotice) => void;
 }
@@ -140,7 +144,18 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     handler: functions[route.function],
     ...(route.function === 'collect' && pretended !== undefined ? { loopbackSourceIp: pretended } : {}),
   }));
-  const adapter = apiGatewayAdapter({ routes, apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])) });
+  const usagePlanThrottles = new Map(
+    options.apiKeys.flatMap((key) => {
+      const throttle = options.usagePlans?.get(key.tenantId);
+      return throttle ? [[key.apiKeyId, throttle] as const] : [];
+    }),
+  );
+  const adapter = apiGatewayAdapter({
+    routes,
+    apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])),
+    usagePlanThrottles,
+    now: options.throttleClock,
+  });
   const server = createServer((request, response) => void adapter(request, response));
   await listen(server, options.port, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError } from '../shared/http/http-error.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
-import { queryParameters } from '../shared/http/query.js';
+import { validQuery } from '../shared/http/request-validation.js';
 import { selectRoute, type RouteTable } from '../shared/http/router.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
 import { recordOrganisationVisit, type VisitRecorderDeps } from '../visits/record-visit.js';
@@ -48,7 +48,7 @@ export function createCollectorApi(deps: CollectorApiDeps): ApiHandler {
  * sourceIp); X-Forwarded-For, Forwarded and X-Real-IP are never read.
  */
 async function collect(deps: CollectorApiDeps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  queryParameters(event, []);
+  validQuery(event);
   const request = pageViewRequestFrom(event);
   const site = deps.sites.siteOf(request.siteKey);
   const origin = verifiedOrigin(event.headers, site);
@@ -73,7 +73,7 @@ function noContent(origin: string): APIGatewayProxyResult {
 }
 
 function serveSnippet(snippet: SnippetFile, event: APIGatewayProxyEvent): APIGatewayProxyResult {
-  const { v } = queryParameters(event, ['v']);
+  const { v } = validQuery(event);
   if (v !== undefined && v !== snippet.version) {
     throw new HttpError(404, 'SNIPPET_VERSION_UNKNOWN', `This API serves snippet version ${snippet.version}; see the README for its script tag.`, {
       version: snippet.version,

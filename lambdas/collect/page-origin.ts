@@ -21,15 +21,14 @@ export function verifiedOrigin(headers: APIGatewayProxyEvent['headers'], site: C
 }
 
 /** The page view as the visit pipeline takes it: the page on the verified origin, query and fragment dropped. */
-export function pageViewOn(origin: string, site: CollectorSite, pageUrl: unknown, referrer: unknown): PageView {
+export function pageViewOn(origin: string, site: CollectorSite, pageUrl: string, referrer: string | null): PageView {
   const page = pageUrlFrom(pageUrl, 'pageUrl');
   const url = new URL(page);
   if (isIpHost(url.hostname)) {
     throw badRequest('IP_ADDRESS_HOST', '"pageUrl" names an IP address, not a website: nothing is recorded.', { field: 'pageUrl' });
   }
   if (url.origin !== origin) throw badRequest('PAGE_NOT_ON_SITE', '"pageUrl" must be a page on the origin the request comes from.', { field: 'pageUrl' });
-  const noReferrer = referrer === undefined || referrer === null || referrer === '';
-  return { siteId: site.siteId, pageUrl: page, referrer: noReferrer ? null : pageUrlFrom(referrer, 'referrer') };
+  return { siteId: site.siteId, pageUrl: page, referrer: referrer === null ? null : pageUrlFrom(referrer, 'referrer') };
 }
 
 function originOfUrl(text: string | undefined): string | undefined {

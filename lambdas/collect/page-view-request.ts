@@ -6,9 +6,12 @@ import { MAX_VISIT_BODY_BYTES } from '../visits/record-visit-request.js';
 /** What the snippet sends: the site's publishable key and the page, stripped to origin and path in the browser. */
 export interface PageViewRequest {
   readonly siteKey: string;
-  readonly pageUrl: unknown;
-  readonly referrer: unknown;
+  readonly pageUrl: string;
+  readonly referrer: string | null;
 }
+
+/** As in the PageViewRequest schema of lib/api/openapi.json (and RecordVisitRequest's URLs). */
+const MAX_URL_LENGTH = 2048;
 
 /**
  * navigator.sendBeacon(url, string) sends `text/plain;charset=UTF-8`, a CORS-safelisted type: the
@@ -33,5 +36,13 @@ export function pageViewRequestFrom(event: Pick<APIGatewayProxyEvent, 'body' | '
     if (fields[field] === undefined) throw badRequest('MISSING_FIELD', `"${field}" is required.`, { field });
   }
   if (typeof fields.siteKey !== 'string') throw badRequest('INVALID_FIELD', '"siteKey" must be a publishable key (a string).', { field: 'siteKey' });
-  return { siteKey: fields.siteKey, pageUrl: fields.pageUrl, referrer: fields.referrer };
+  const noReferrer = fields.referrer === undefined || fields.referrer === null || fields.referrer === '';
+  return { siteKey: fields.siteKey, pageUrl: urlText(fields.pageUrl, 'pageUrl'), referrer: noReferrer ? null : urlText(fields.referrer, 'referrer') };
+}
+
+function urlText(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length > MAX_URL_LENGTH || !/^https?:\/\/\S+$/i.test(value)) {
+    throw badRequest('INVALID_FIELD', `"${field}" must be an absolute http or https URL of at most ${MAX_URL_LENGTH} characters.`, { field });
+  }
+  return value;
 }

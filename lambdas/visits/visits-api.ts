@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badRequest } from '../shared/http/http-error.js';
-import { parseJsonBody } from '../shared/http/json-body.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
 import { tenantApi, type TenantRequest } from '../shared/tenants/tenant-api.js';
-import { queryParameters } from '../shared/http/query.js';
+import { validQuery } from '../shared/http/request-validation.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import type { RouteTable } from '../shared/http/router.js';
 import type { IpAddress } from '../shared/ip/ip-address.js';
@@ -13,7 +12,7 @@ import { visitView } from '../shared/visits/visit-view.js';
 import { InvalidPositionError } from '../shared/visits/visits-repository.js';
 import { encodeCursor } from './list-cursor.js';
 import { listVisitsQueryFrom } from './list-visits-query.js';
-import { MAX_VISIT_BODY_BYTES, recordVisitRequestFrom } from './record-visit-request.js';
+import { recordVisitRequestFrom } from './record-visit-request.js';
 import { recordOrganisationVisit, type VisitRecorderDeps } from './record-visit.js';
 
 export interface VisitsApiDeps extends VisitRecorderDeps {
@@ -33,8 +32,8 @@ export function createVisitsApi(deps: VisitsApiDeps): ApiHandler {
 
 /** Validates the request and runs the visit pipeline; a visit that is not stored is answered and forgotten. */
 async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantRequest) {
-  queryParameters(event, []);
-  const request = recordVisitRequestFrom(parseJsonBody(event, MAX_VISIT_BODY_BYTES));
+  validQuery(event);
+  const request = recordVisitRequestFrom(event);
   const outcome = await recordOrganisationVisit(deps, tenantId, request, visitorAddress(request.visitorIp, event));
   if (!outcome.stored) {
     return jsonResponse(200, {
@@ -66,7 +65,7 @@ async function listVisits(deps: VisitsApiDeps, { event, tenantId }: TenantReques
 }
 
 /** The address given by a server recording on its visitor's behalf, else the caller's own. */
-function visitorAddress(visitorIp: unknown, event: APIGatewayProxyEvent): IpAddress {
-  if (visitorIp !== undefined && visitorIp !== null) return parsePublicIp(visitorIp);
+function visitorAddress(visitorIp: string | null, event: APIGatewayProxyEvent): IpAddress {
+  if (visitorIp !== null) return parsePublicIp(visitorIp);
   return parsePublicIp(event.requestContext?.identity?.sourceIp);
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { allowedOriginFrom, PUBLISHABLE_KEY_PATTERN, type CollectorSite } from '../../lambdas/shared/sites/site.js';
-import { SITE_ID_PATTERN } from '../../lambdas/visits/visit-input.js';
+import openapi from '../api/openapi.json' with { type: 'json' };
 import type { SiteConfig, TenantConfig } from './app-config.js';
 import { integerIn } from './config-values.js';
 
@@ -9,6 +9,9 @@ export const SITE_DEFAULTS = {
   honourDoNotTrack: true,
   pageViewsPerMinute: 600,
 } as const;
+
+/** A site id as the visits API takes it (RecordVisitRequest's siteId in lib/api/openapi.json). */
+const SITE_ID_PATTERN = new RegExp(openapi.components.schemas.RecordVisitRequest.properties.siteId.pattern);
 
 const KNOWN = new Set(['siteId', 'publishableKey', 'allowedOrigins', 'honourGlobalPrivacyControl', 'honourDoNotTrack', 'pageViewsPerMinute']);
 

@@ -285,7 +285,7 @@ describe('tenant A’s key, on every route of the API, with B’s parameters and
 });
 
 describe('routes a tenant key cannot reach at all', () => {
-  it('every deployed route needs a tenant key, unless it is an IAM-authorized operator route or documented as public', () => {
+  it('every deployed route needs a tenant key, unless it is an IAM-authorized operator route or documented as public', { timeout: 120_000 }, () => {
     const app = synthesizeApp({ asDeployed: false });
     const isPublic = (resource: string) => documented.some((op) => op.resource === resource && Array.isArray(op.operation.security) && op.operation.security.length === 0);
     for (const route of deployedRoutes(app)) {

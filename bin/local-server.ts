@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
     retentionDays: config.retentionDays,
     usagePlans: new Map(config.tenants.map((tenant) => [tenant.id, { rateLimit: tenant.rateLimit, burstLimit: tenant.burstLimit }])),
+    visitShards: config.visitShards,
     port,
     onControllerNotice: printControllerNotice,
     sites: { ...collectorSitesByKey(config.tenants), [DEMO_SITE_KEY]: demoSiteConfig(demoTenant, demo.origin) },

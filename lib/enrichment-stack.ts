@@ -9,6 +9,7 @@ import { EnrichmentApi } from './enrichment/enrichment-api.js';
 import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
 import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
+import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
 import { COLLECT_ROUTE } from '../lambdas/collect/collector-api.js';
 import { collectorSitesByKey } from './config/sites-config.js';
@@ -76,6 +77,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('enrich'),
       description: 'Enriches IP addresses with public company information (no storage)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.enrich,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: { ...databaseEnvironment, TENANT_API_KEYS: tenantApiKeys },
@@ -84,6 +86,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visits'),
       description: 'Records and lists business visits of a tenant (pseudonymised, with TTL)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.visits,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -91,6 +94,7 @@ export class EnrichmentStack extends Stack {
         TENANT_API_KEYS: tenantApiKeys,
         VISITS_TABLE_NAME: this.visits.table.tableName,
         RETENTION_DAYS: String(config.retentionDays),
+        VISIT_SHARDS: String(config.visitShards),
         PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
       },
     });
@@ -101,6 +105,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visitor-data'),
       description: "Finds and erases a data subject's visits for the controller (access and erasure requests)",
       memorySize: 256,
+      reservedConcurrentExecutions: config.reservedConcurrency.visitorData,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -140,6 +145,7 @@ export class EnrichmentStack extends Stack {
         ...databaseEnvironment,
         COLLECTOR_SITES: JSON.stringify(collectorSitesByKey(config.tenants)),
         VISITS_TABLE_NAME: this.visits.table.tableName,
+        VISIT_SHARDS: String(config.visitShards),
         RETENTION_DAYS: String(config.retentionDays),
         PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
       },
@@ -194,6 +200,17 @@ export class EnrichmentStack extends Stack {
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
+    });
+
+    new ServiceDashboard(this, 'Observability', {
+      api: this.api.api,
+      table: this.visits.table,
+      operationsTopic: this.alertTopics.operationsTopic,
+      functions: {
+        enrich: { function: this.enrichFunction.function, reservedConcurrency: config.reservedConcurrency.enrich, looksUp: true },
+        visits: { function: this.visitsFunction.function, reservedConcurrency: config.reservedConcurrency.visits, looksUp: true },
+        'visitor-data': { function: this.visitorDataFunction.function, reservedConcurrency: config.reservedConcurrency.visitorData, looksUp: false },
+      },
     });
 
     this.api.addRoutes({

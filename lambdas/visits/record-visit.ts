@@ -3,6 +3,7 @@ import { ORGANISATION_CLASSIFICATIONS, type Classification } from '../shared/enr
 import type { Enricher } from '../shared/enrichment/enricher.js';
 import { HttpError } from '../shared/http/http-error.js';
 import type { IpAddress } from '../shared/ip/ip-address.js';
+import { METRIC, type ServiceMetrics } from '../shared/metrics/service-metrics.js';
 import { companySnapshot, type Visit } from '../shared/visits/visit.js';
 import type { VisitKeys } from '../shared/visits/visit-keys.js';
 import { VisitAlreadyExistsError, type VisitsRepository } from '../shared/visits/visits-repository.js';
@@ -18,6 +19,8 @@ export interface VisitRecorderDeps {
   readonly clock: () => Date;
   readonly newVisitId: () => string;
   readonly logger: Logger;
+  /** Visits stored and not stored, per classification. @default not counted */
+  readonly metrics?: ServiceMetrics;
 }
 
 /** A validated page view: origin and path only (see pageUrlFrom). */
@@ -39,9 +42,10 @@ const DAY_SECONDS = 86_400;
  * private person's visit (residential, mobile, anonymous, …) is forgotten: no purpose, no storage.
  */
 export async function recordOrganisationVisit(deps: VisitRecorderDeps, tenantId: string, page: PageView, address: IpAddress): Promise<RecordOutcome> {
-  const enrichment = deps.enricher.enrich(address);
+  const { enrichment, prefixLength } = deps.enricher.enrichWithPrefixLength(address);
   if (!ORGANISATION_CLASSIFICATIONS.has(enrichment.classification)) {
     deps.logger.info('visit not stored', { tenantId, classification: enrichment.classification });
+    deps.metrics?.countBy(METRIC.visitsNotStored, 'classification', enrichment.classification);
     return { stored: false, classification: enrichment.classification };
   }
 
@@ -54,7 +58,7 @@ export async function recordOrganisationVisit(deps: VisitRecorderDeps, tenantId:
     referrer: page.referrer,
     visitedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * DAY_SECONDS,
-    company: companySnapshot(enrichment),
+    company: companySnapshot(enrichment, address, prefixLength),
     database: { type: enrichment.database.type, buildDate: enrichment.database.buildDate },
   };
   try {
@@ -64,5 +68,6 @@ export async function recordOrganisationVisit(deps: VisitRecorderDeps, tenantId:
     throw error;
   }
   deps.logger.info('visit stored', { tenantId, classification: enrichment.classification, visitId: visit.visitId });
+  deps.metrics?.countBy(METRIC.visitsStored, 'classification', enrichment.classification);
   return { stored: true, visit };
 }

@@ -11,6 +11,8 @@ import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
 import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
+import { COLLECT_ROUTE } from '../lambdas/collect/collector-api.js';
+import { collectorSitesByKey } from './config/sites-config.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
 import type { RegisterDocuments } from '../tools/register/register-documents.js';
 import { RegisterPublication } from './register/register-publication.js';
@@ -23,6 +25,9 @@ export interface EnrichmentStackProps extends StackProps {
   readonly registerDocuments?: RegisterDocuments;
 }
 
+/** Page views one client address may report to the collector in 5 minutes: an office of people browsing. */
+const COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP = 600;
+
 const handlerEntry = (name: string) => fileURLToPath(new URL(`../lambdas/${name}/handler.ts`, import.meta.url));
 
 /** The workload: enrichment API, visits store and everything that protects them. Composition only. */
@@ -33,6 +38,8 @@ export class EnrichmentStack extends Stack {
   readonly visitsFunction: ApiFunction;
   readonly visitorDataFunction: ApiFunction;
   readonly dataSubjectRequestsFunction: ApiFunction;
+  readonly collectFunction: ApiFunction;
+  readonly firewall: ApiFirewall;
   readonly database: MmdbLayer;
   readonly auditTrail: AuditTrail;
   readonly breachRegister: BreachRegister;
@@ -53,10 +60,11 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
     });
-    new ApiFirewall(this, 'Firewall', {
+    this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.api.api.deploymentStage,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
+      collector: { path: COLLECT_ROUTE, requestsPerFiveMinutesPerIp: COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP },
     });
     this.alertTopics = new BreachAlertTopics(this, 'AlertTopics', {
       tenants: config.tenants,
@@ -125,6 +133,27 @@ export class EnrichmentStack extends Stack {
     });
     this.alertTopics.grantPublishToTenants(this.dataSubjectRequestsFunction.role);
 
+    this.collectFunction = new ApiFunction(this, 'Collect', {
+      entry: handlerEntry('collect'),
+      description: "Records page views reported by the snippet on tenants' sites (the visit pipeline) and serves the snippet",
+      layers: [this.database.layer],
+      // Its own share of concurrency: a flood of page views cannot take the tenants' API functions' capacity.
+      reservedConcurrentExecutions: 20,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        ...databaseEnvironment,
+        COLLECTOR_SITES: JSON.stringify(collectorSitesByKey(config.tenants)),
+        VISITS_TABLE_NAME: this.visits.table.tableName,
+        VISIT_SHARDS: String(config.visitShards),
+        RETENTION_DAYS: String(config.retentionDays),
+        PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
+      },
+    });
+    // PutItem: the visit; UpdateItem: the per-site ceiling's counter. No read of any visit.
+    this.visits.grantItemAccess(this.collectFunction.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    pseudonymKey.secret.grantRead(this.collectFunction.function);
+
     this.breachRegister = new BreachRegister(this, 'BreachRegister', {
       retentionYears: config.breachRecordRetentionYears,
       accessLogRetentionDays: config.auditLogRetentionDays,
@@ -167,6 +196,7 @@ export class EnrichmentStack extends Stack {
         this.visitsFunction.function,
         this.visitorDataFunction.function,
         this.dataSubjectRequestsFunction.function,
+        this.collectFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
@@ -189,6 +219,7 @@ export class EnrichmentStack extends Stack {
       visitorData: this.visitorDataFunction.function,
       dataSubjectRequests: this.dataSubjectRequestsFunction.function,
       breachReport: this.breachReporting.reportFunction.function,
+      collect: this.collectFunction.function,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });

@@ -12,6 +12,12 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
 export interface LocalRoute {
   readonly route: ApiRoute;
   readonly handler?: ProxyHandler;
+  /**
+   * Local only: the source address a request from this machine (loopback) is given, because loopback
+   * is no public address and the collector records nothing for it. API Gateway sets sourceIp from the
+   * connection itself; nothing in the deployed stack can set this.
+   */
+  readonly loopbackSourceIp?: string;
 }
 
 export interface ApiGatewayAdapterOptions {
@@ -70,6 +76,9 @@ export function apiGatewayAdapter(options: ApiGatewayAdapterOptions): (request: 
     const pathParameters = Object.fromEntries(Object.entries(match.found!.groups ?? {}).map(([name, value]) => [name, decodePathSegment(value)]));
     const key = apiKeyId === undefined ? null : { apiKey: apiKey as string, apiKeyId };
     const event = proxyEvent({ request, url, body, stage, requestId, key, resource: route.path, pathParameters });
+    if (match.local.loopbackSourceIp !== undefined && isLoopback(event.requestContext.identity.sourceIp)) {
+      event.requestContext.identity.sourceIp = match.local.loopbackSourceIp;
+    }
     try {
       return send(response, requestId, await handler(event, lambdaContext(route.function, requestId)));
     } catch {
@@ -166,6 +175,10 @@ function proxyEvent(parts: EventParts): APIGatewayProxyEvent {
       },
     },
   };
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || /^127\./.test(address);
 }
 
 /** Path template → regex with one named group per {parameter}; a parameter is one non-empty segment. */

@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { withCors } from '../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../lambdas/data-subject-requests/data-subject-requests-api.js';
+import { createCollectorApi } from '../../lambdas/collect/collector-api.js';
+import { SiteCeiling } from '../../lambdas/collect/site-ceiling.js';
+import { SiteDirectory } from '../../lambdas/collect/site-directory.js';
 import { createEnrichApi } from '../../lambdas/enrich/enrich-api.js';
+import { parsePublicIp } from '../../lambdas/shared/ip/public-ip.js';
+import type { CollectorSite } from '../../lambdas/shared/sites/site.js';
 import { createEnricher } from '../../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
 import { httpApi } from '../../lambdas/shared/http/middleware.js';
@@ -41,7 +46,15 @@ export interface LocalApiOptions {
     readonly visits: Logger;
     readonly visitorData?: Logger;
     readonly dataSubjectRequests?: Logger;
+    readonly collect?: Logger;
   };
+  /** The sites the collector records page views for, by publishable key. @default none */
+  readonly sites?: Readonly<Record<string, CollectorSite>>;
+  /**
+   * Local only: the public address the collector takes a browser on this machine to have (loopback is
+   * not public, so without it no page view from a local browser is stored). @default none
+   */
+  readonly pretendVisitorIp?: string;
   readonly clock?: () => Date;
   /** Tenant id → its usage plan's throttle (rateLimit, burstLimit from the configuration). @default none: unthrottled tenants */
   readonly usagePlans?: ReadonlyMap<string, RouteThrottle>;
@@ -111,9 +124,30 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       requestsLogger,
     ),
   );
+  const clock = options.clock ?? (() => new Date());
+  const collectLogger = options.loggers?.collect ?? createLogger('collect');
+  const collect = httpApi(
+    createCollectorApi({
+      enricher,
+      sites: SiteDirectory.of(options.sites ?? {}),
+      ceiling: new SiteCeiling({ client: documentClient, tableName: options.tableName, clock }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
+      keys: async () => keys,
+      retentionDays: options.retentionDays,
+      clock,
+      newVisitId: randomUUID,
+      logger: collectLogger,
+    }),
+    collectLogger,
+  );
+  const pretended = options.pretendVisitorIp === undefined ? undefined : pretendedAddress(options.pretendVisitorIp);
   // Operator routes (IAM) have no local function: they need SigV4, which only API Gateway checks.
-  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests };
-  const routes: LocalRoute[] = API_ROUTES.map((route) => ({ route, handler: functions[route.function] }));
+  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests, collect };
+  const routes: LocalRoute[] = API_ROUTES.map((route) => ({
+    route,
+    handler: functions[route.function],
+    ...(route.function === 'collect' && pretended !== undefined ? { loopbackSourceIp: pretended } : {}),
+  }));
   const usagePlanThrottles = new Map(
     options.apiKeys.flatMap((key) => {
       const throttle = options.usagePlans?.get(key.tenantId);
@@ -141,6 +175,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       await inbox.stop();
     },
   };
+}
+
+/** The pretended address must be one the collector could see on AWS: a public address. */
+function pretendedAddress(text: string): string {
+  try {
+    return parsePublicIp(text).text;
+  } catch {
+    throw new Error('the pretended visitor address must be a public IPv4 or IPv6 address');
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedAsync } from '../shared/config/cached-async.js';
-import { requiredEnv, retentionDaysFrom, startupStep, startupStepAsync, visitShardsFrom } from '../shared/config/startup.js';
+import { requiredEnv, retentionDaysFrom, startedEarly, startupStep, startupStepAsync, visitShardsFrom } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
@@ -16,7 +16,7 @@ import { SiteCeiling } from './site-ceiling.js';
 import { SiteDirectory } from './site-directory.js';
 
 // Module scope runs once per container (Lambda init), as in the visits function.
-const opening = MmdbDatabase.openDeployed();
+const opening = startedEarly(MmdbDatabase.openDeployed());
 const logger = createLogger('collect');
 const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedAsync } from '../shared/config/cached-async.js';
-import { requiredEnv, retentionDaysFrom, startupStep, startupStepAsync, visitShardsFrom } from '../shared/config/startup.js';
+import { requiredEnv, retentionDaysFrom, startedEarly, startupStep, startupStepAsync, visitShardsFrom } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
@@ -19,7 +19,7 @@ import { createVisitsApi } from './visits-api.js';
 // Module scope runs once per container (Lambda init): configuration and database errors fail the
 // init with one clear log line; the AWS clients are reused by every request. The database file is
 // read on the thread pool and the pseudonym secret fetched while the rest of the init runs.
-const opening = MmdbDatabase.openDeployed();
+const opening = startedEarly(MmdbDatabase.openDeployed());
 const logger = createLogger('visits');
 const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),

@@ -45,3 +45,13 @@ export async function startupStepAsync<T>(logger: Logger, step: string, pending:
     throw error;
   }
 }
+
+/**
+ * Starts an init step that overlaps the ones after it (e.g. reading the database file). Should a later
+ * synchronous step fail the init first, the pending step's failure must not surface as an unhandled rejection,
+ * whose text the runtime would log unredacted; startupStepAsync awaits it and reports it in the usual way.
+ */
+export function startedEarly<T>(pending: Promise<T>): Promise<T> {
+  pending.catch(() => undefined);
+  return pending;
+}

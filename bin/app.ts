@@ -2,6 +2,7 @@
 // The CDK app: `npx cdk synth` / `npx cdk deploy`. Configuration comes from cdk.json context and -c overrides.
 import { App } from 'aws-cdk-lib';
 import { composeAppPublishingRegister } from '../lib/app.js';
+import { InstructionConflictError } from '../lib/compliance/instruction-review.js';
 import { ConfigError, loadConfig } from '../lib/config/load-config.js';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 
@@ -11,7 +12,7 @@ try {
   const databasePath = config.mmdbPath ?? (await ensureDefaultDatabase());
   composeAppPublishingRegister(app, config, databasePath);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof InstructionConflictError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AuditTrail } from './audit/audit-trail.js';
+import { AuditTrail, REGISTER_PREFIX } from './audit/audit-trail.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
@@ -147,7 +147,7 @@ export class EnrichmentStack extends Stack {
       new RegisterPublication(this, 'Register', {
         bucket: this.auditTrail.bucket,
         bucketKey: this.auditTrail.encryptionKey,
-        keyPrefix: 'register/',
+        keyPrefix: REGISTER_PREFIX,
         documents: props.registerDocuments,
         retentionDays: config.retentionDays,
         logEncryptionKey: logKey,

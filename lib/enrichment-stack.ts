@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import { AuditTrail, REGISTER_PREFIX } from './audit/audit-trail.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
@@ -125,7 +125,6 @@ export class EnrichmentStack extends Stack {
       accessLogRetentionDays: config.auditLogRetentionDays,
     });
     this.breachReporting = new BreachReporting(this, 'BreachReporting', {
-      parent: this.api.api.root.resourceForPath('/v1/operator'),
       register: this.breachRegister,
       alertTopics: this.alertTopics,
       retentionDays: config.retentionDays,
@@ -168,16 +167,13 @@ export class EnrichmentStack extends Stack {
       ],
     });
 
-    this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/enrich', this.enrichFunction.function, 'BatchRequest');
-    this.api.addTenantRoute('GET', '/v1/health', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function, 'RecordVisitRequest');
-    this.api.addTenantRoute('GET', '/v1/visits', this.visitsFunction.function);
-    this.api.addTenantRoute('POST', '/v1/visitor-data/search', this.visitorDataFunction.function, 'VisitorDataSearchRequest');
-    this.api.addTenantRoute('POST', '/v1/visitor-data/erase', this.visitorDataFunction.function, 'VisitorDataEraseRequest');
-    const publicThrottle = { rateLimit: 2, burstLimit: 10 };
-    this.api.addPublicRoute('POST', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle, 'DataSubjectRequest');
-    this.api.addPublicRoute('OPTIONS', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle);
+    this.api.addRoutes({
+      enrich: this.enrichFunction.function,
+      visits: this.visitsFunction.function,
+      visitorData: this.visitorDataFunction.function,
+      dataSubjectRequests: this.dataSubjectRequestsFunction.function,
+      breachReport: this.breachReporting.reportFunction.function,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
     new CfnOutput(this, 'BreachApiUrl', { value: this.api.api.urlForPath('/v1/operator/breaches') });

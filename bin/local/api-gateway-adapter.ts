@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { ApiRoute } from '../../lib/api/routes.js';
 import { errorResponse } from '../../lambdas/shared/http/responses.js';
 
 /** A Lambda handler as API Gateway's proxy integration calls it. */
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** A route of the manifest with the function that serves it locally; no handler: not served locally (IAM routes). */
 export interface LocalRoute {
-  /** API Gateway resource template, e.g. /v1/enrich/{ip}. */
-  readonly resource: string;
-  readonly functionName: string;
-  readonly handler: ProxyHandler;
-  /** False for a public route (no usage plan key): any caller gets through, with no key identity. @default true */
-  readonly apiKeyRequired?: boolean;
+  readonly route: ApiRoute;
+  readonly handler?: ProxyHandler;
 }
 
 export interface ApiGatewayAdapterOptions {
@@ -25,25 +23,32 @@ export interface ApiGatewayAdapterOptions {
 }
 
 /**
- * What API Gateway (REST API, Lambda proxy integration, API keys required except on public routes)
- * does in front of the functions, for the local server and tests: match the resource template, refuse
- * a missing or unknown x-api-key with 403, build the proxy event (resource, pathParameters, query, headers,
- * identity.sourceIp and identity.apiKeyId) and write the function's result back as the HTTP answer.
+ * What API Gateway (REST API, Lambda proxy integration) does in front of the functions, for the local
+ * server and tests, route by route as the manifest (lib/api/routes.ts) declares them: match method and
+ * resource template (anything else is 404, as the gateway's MISSING_AUTHENTICATION_TOKEN answer is
+ * mapped), refuse a missing or unknown x-api-key on API key routes with 403, build the proxy event
+ * (resource, pathParameters, query, headers, identity.sourceIp and identity.apiKeyId) and write the
+ * function's result back as the HTTP answer.
  */
 export function apiGatewayAdapter(options: ApiGatewayAdapterOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const stage = options.stage ?? 'local';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const templates = options.routes.map((route) => ({ route, pattern: templatePattern(route.resource) }));
+  const templates = options.routes.map((local) => ({ local, pattern: templatePattern(local.route.path) }));
 
   return async (request, response) => {
     const requestId = randomUUID();
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = templates
-      .map(({ route, pattern }) => ({ route, found: pattern.exec(url.pathname) }))
+      .filter(({ local }) => local.route.method === request.method)
+      .map(({ local, pattern }) => ({ local, found: pattern.exec(url.pathname) }))
       .find((candidate) => candidate.found !== null);
     if (!match) return send(response, requestId, errorResponse(404, 'NOT_FOUND', 'No such route.'));
+    const { route, handler } = match.local;
+    if (!handler) {
+      return send(response, requestId, errorResponse(403, 'ACCESS_DENIED', 'This operator route needs an AWS SigV4 signature; the local server does not serve it.'));
+    }
 
-    const keyRequired = match.route.apiKeyRequired ?? true;
+    const keyRequired = route.authorisation === 'apiKey';
     const apiKey = request.headers['x-api-key'];
     const apiKeyId = keyRequired && typeof apiKey === 'string' ? options.apiKeyIds.get(apiKey) : undefined;
     if (keyRequired && !apiKeyId) return send(response, requestId, errorResponse(403, 'INVALID_API_KEY', 'Forbidden'));
@@ -53,9 +58,9 @@ export function apiGatewayAdapter(options: ApiGatewayAdapterOptions): (request: 
 
     const pathParameters = Object.fromEntries(Object.entries(match.found!.groups ?? {}).map(([name, value]) => [name, decodePathSegment(value)]));
     const key = apiKeyId === undefined ? null : { apiKey: apiKey as string, apiKeyId };
-    const event = proxyEvent({ request, url, body, stage, requestId, key, resource: match.route.resource, pathParameters });
+    const event = proxyEvent({ request, url, body, stage, requestId, key, resource: route.path, pathParameters });
     try {
-      return send(response, requestId, await match.route.handler(event, lambdaContext(match.route.functionName, requestId)));
+      return send(response, requestId, await handler(event, lambdaContext(route.function, requestId)));
     } catch {
       // A function that throws past its middleware is a 502 at API Gateway; the function logged it.
       return send(response, requestId, errorResponse(502, 'INTERNAL_ERROR', 'Internal server error'));

@@ -14,7 +14,8 @@ import { deriveVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
 import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../lambdas/visitor-data/visitor-data-api.js';
 import { createVisitsApi } from '../../lambdas/visits/visits-api.js';
-import { apiGatewayAdapter, type LocalRoute } from './api-gateway-adapter.js';
+import { API_ROUTES, type RouteFunction } from '../../lib/api/routes.js';
+import { apiGatewayAdapter, type LocalRoute, type ProxyHandler } from './api-gateway-adapter.js';
 import { startControllerInbox, type ControllerNotice } from './controller-inbox.js';
 import type { LocalApiKey } from './local-credentials.js';
 import { localDocumentClient } from './local-aws.js';
@@ -102,15 +103,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       requestsLogger,
     ),
   );
-  const routes: LocalRoute[] = [
-    { resource: '/v1/enrich/{ip}', functionName: 'enrich', handler: enrich },
-    { resource: '/v1/enrich', functionName: 'enrich', handler: enrich },
-    { resource: '/v1/health', functionName: 'enrich', handler: enrich },
-    { resource: '/v1/visits', functionName: 'visits', handler: visits },
-    { resource: '/v1/visitor-data/search', functionName: 'visitor-data', handler: visitorData },
-    { resource: '/v1/visitor-data/erase', functionName: 'visitor-data', handler: visitorData },
-    { resource: '/v1/data-subject-requests', functionName: 'data-subject-requests', handler: dataSubjectRequests, apiKeyRequired: false },
-  ];
+  // Operator routes (IAM) have no local function: they need SigV4, which only API Gateway checks.
+  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests };
+  const routes: LocalRoute[] = API_ROUTES.map((route) => ({ route, handler: functions[route.function] }));
   const adapter = apiGatewayAdapter({ routes, apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])) });
   const server = createServer((request, response) => void adapter(request, response));
   await listen(server, options.port, options.host ?? '127.0.0.1');

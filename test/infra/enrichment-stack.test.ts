@@ -70,7 +70,9 @@ describe('EnrichmentStack', () => {
       ['POST', { Ref: publicResource }],
     ]);
     expect(methods.filter((m) => m.Properties.ApiKeyRequired === true).length).toBeGreaterThanOrEqual(7);
-    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', ApiKeyRequired: false });
+    const operatorResource = built.enrichment.getLogicalId(built.enrichment.api.api.root.resourceForPath('/v1/operator/breaches').node.defaultChild as never);
+    const signed = methods.filter((m) => m.Properties.AuthorizationType === 'AWS_IAM');
+    expect(signed.map((m) => [m.Properties.HttpMethod, m.Properties.ResourceId, m.Properties.ApiKeyRequired])).toEqual([['POST', { Ref: operatorResource }, false]]);
   });
 
   it('throttles the public route harder than any tenant', () => {

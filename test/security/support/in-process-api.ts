@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { API_ROUTES, findRoute, routeKey, type RouteFunction } from '../../../lib/api/routes.js';
 import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../../lambdas/data-subject-requests/data-subject-requests-api.js';
 import { createEnrichApi } from '../../../lambdas/enrich/enrich-api.js';
@@ -44,48 +45,45 @@ export interface RouteSample {
 }
 
 /**
- * REGISTER EVERY ROUTE HERE: `METHOD /resource` → which function serves it in production, and a
- * well-formed request built from a sample. The fuzz, log and tenant-isolation tests iterate the
- * routes of lib/api/openapi.json and of the deployed API and fail on any route missing here.
+ * GIVE EVERY ROUTE AN EXAMPLE HERE: `METHOD /resource` → a well-formed request built from a sample.
+ * Which function serves a route comes from the route manifest (lib/api/routes.ts). The fuzz, log and
+ * tenant-isolation tests iterate the routes of lib/api/openapi.json and of the deployed API and fail
+ * on any route without an example.
  */
-export const ROUTES: Readonly<Record<string, { readonly fn: FunctionName; readonly example: (sample: RouteSample) => EventParts }>> = {
-  'GET /v1/enrich/{ip}': { fn: 'enrich', example: ({ ip }) => ({ method: 'GET', resource: '/v1/enrich/{ip}', pathParameters: { ip } }) },
-  'POST /v1/enrich': { fn: 'enrich', example: ({ ip }) => ({ method: 'POST', resource: '/v1/enrich', body: { ips: [ip, '81.2.69.160'] } }) },
-  'GET /v1/health': { fn: 'enrich', example: ({ ip }) => ({ method: 'GET', resource: '/v1/health', sourceIp: ip }) },
-  'POST /v1/visits': {
-    fn: 'visits',
-    example: ({ ip, siteId, pageUrl }) => ({ method: 'POST', resource: '/v1/visits', body: { siteId, pageUrl, referrer: pageUrl, visitorIp: ip } }),
-  },
-  'GET /v1/visits': { fn: 'visits', example: ({ siteId }) => ({ method: 'GET', resource: '/v1/visits', query: { siteId, limit: '100' } }) },
-  'POST /v1/visitor-data/search': { fn: 'visitorData', example: ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/search', body: { ip, limit: 100 } }) },
-  'POST /v1/visitor-data/erase': { fn: 'visitorData', example: ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body: { ip } }) },
-  'POST /v1/data-subject-requests': {
-    fn: 'dataSubjectRequests',
-    example: ({ ip, siteId, pageUrl }) => ({
-      method: 'POST',
-      resource: '/v1/data-subject-requests',
-      apiKeyId: null,
-      body: { tenantId: TENANT_A.tenantId, siteId, type: 'access', message: `Which visits of mine to ${pageUrl} from ${ip} do you hold?`, contact: { email: 'jane.doe@example.org', name: `Jane (${ip})` } },
-    }),
-  },
-  'OPTIONS /v1/data-subject-requests': {
-    fn: 'dataSubjectRequests',
-    example: () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
-  },
-  'POST /v1/operator/breaches': {
-    fn: 'breachReport',
-    example: ({ ip, pageUrl }) => ({
-      method: 'POST',
-      resource: '/v1/operator/breaches',
-      apiKeyId: null,
-      body: sampleReport({ reportId: randomUUID(), nature: `Visit log of ${pageUrl} with visitor ${ip} was exposed.`, affectedTenants: ['acme'] }),
-    }),
-  },
+const EXAMPLES: Readonly<Partial<Record<string, (sample: RouteSample) => EventParts>>> = {
+  'GET /v1/enrich/{ip}': ({ ip }) => ({ method: 'GET', resource: '/v1/enrich/{ip}', pathParameters: { ip } }),
+  'POST /v1/enrich': ({ ip }) => ({ method: 'POST', resource: '/v1/enrich', body: { ips: [ip, '81.2.69.160'] } }),
+  'GET /v1/health': ({ ip }) => ({ method: 'GET', resource: '/v1/health', sourceIp: ip }),
+  'POST /v1/visits': ({ ip, siteId, pageUrl }) => ({ method: 'POST', resource: '/v1/visits', body: { siteId, pageUrl, referrer: pageUrl, visitorIp: ip } }),
+  'GET /v1/visits': ({ siteId }) => ({ method: 'GET', resource: '/v1/visits', query: { siteId, limit: '100' } }),
+  'POST /v1/visitor-data/search': ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/search', body: { ip, limit: 100 } }),
+  'POST /v1/visitor-data/erase': ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body: { ip } }),
+  'POST /v1/data-subject-requests': ({ ip, siteId, pageUrl }) => ({
+    method: 'POST',
+    resource: '/v1/data-subject-requests',
+    apiKeyId: null,
+    body: { tenantId: TENANT_A.tenantId, siteId, type: 'access', message: `Which visits of mine to ${pageUrl} from ${ip} do you hold?`, contact: { email: 'jane.doe@example.org', name: `Jane (${ip})` } },
+  }),
+  'OPTIONS /v1/data-subject-requests': () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
+  'POST /v1/operator/breaches': ({ ip, pageUrl }) => ({
+    method: 'POST',
+    resource: '/v1/operator/breaches',
+    apiKeyId: null,
+    body: sampleReport({ reportId: randomUUID(), nature: `Visit log of ${pageUrl} with visitor ${ip} was exposed.`, affectedTenants: ['acme'] }),
+  }),
 };
 
-export type FunctionName = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'breachReport';
+export type FunctionName = RouteFunction;
+export { routeKey };
 
-export const routeKey = (method: string, resource: string) => `${method.toUpperCase()} ${resource}`;
+/** The manifest's routes that have an example: which function serves each, and the example. */
+export const ROUTES: Readonly<Record<string, { readonly fn: FunctionName; readonly example: (sample: RouteSample) => EventParts }>> = Object.fromEntries(
+  API_ROUTES.flatMap((route) => {
+    const key = routeKey(route.method, route.path);
+    const example = EXAMPLES[key];
+    return example ? [[key, { fn: route.function, example }]] : [];
+  }),
+);
 
 export interface InProcessFunctions {
   /** The function (middleware included) that serves a route in production. */
@@ -173,9 +171,9 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
     async call(parts, tweak) {
       const event = proxyEvent(parts);
       tweak?.(event);
-      const route = ROUTES[routeKey(event.httpMethod, event.resource)];
-      if (!route) throw new Error(`no function serves ${routeKey(event.httpMethod, event.resource)}: register it in ROUTES`);
-      const result = await handlers[route.fn](event, lambdaContext(route.fn));
+      const route = findRoute(event.httpMethod, event.resource);
+      if (!route) throw new Error(`no function serves ${routeKey(event.httpMethod, event.resource)}: declare it in lib/api/routes.ts`);
+      const result = await handlers[route.function](event, lambdaContext(route.function));
       return { status: result.statusCode, body: result.body === '' ? undefined : JSON.parse(result.body), text: result.body };
     },
     async visitCount() {

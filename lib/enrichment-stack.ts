@@ -32,6 +32,7 @@ export class EnrichmentStack extends Stack {
   readonly visitsFunction: ApiFunction;
   readonly visitorDataFunction: ApiFunction;
   readonly dataSubjectRequestsFunction: ApiFunction;
+  readonly complianceRegisterFunction: ApiFunction;
   readonly database: MmdbLayer;
   readonly auditTrail: AuditTrail;
   readonly breachRegister: BreachRegister;
@@ -142,6 +143,24 @@ export class EnrichmentStack extends Stack {
         ? new AuditorAccess(this, 'Auditors', { principals: config.auditorPrincipals, register: this.breachRegister })
         : undefined;
     if (this.auditors) this.auditTrail.grantRead(this.auditors.role);
+    this.complianceRegisterFunction = new ApiFunction(this, 'ComplianceRegister', {
+      entry: handlerEntry('compliance-register'),
+      description: "Serves each controller its view of the Art. 30 register from the audit bucket (read-only)",
+      memorySize: 256,
+      reservedConcurrentExecutions: 5,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        TENANT_API_KEYS: tenantApiKeys,
+        REGISTER_BUCKET: this.auditTrail.bucket.bucketName,
+        REGISTER_PREFIX,
+      },
+    });
+    this.auditTrail.grantReadUnder(
+      this.complianceRegisterFunction.role,
+      `${REGISTER_PREFIX}controllers/`,
+      "The function reads the published controller views only (one object per tenant, chosen by the caller's API key); no trail files, no whole register.",
+    );
     if (props.registerDocuments) {
       new RegisterPublication(this, 'Register', {
         bucket: this.auditTrail.bucket,
@@ -162,6 +181,7 @@ export class EnrichmentStack extends Stack {
         this.visitsFunction.function,
         this.visitorDataFunction.function,
         this.dataSubjectRequestsFunction.function,
+        this.complianceRegisterFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
@@ -173,6 +193,7 @@ export class EnrichmentStack extends Stack {
       visitorData: this.visitorDataFunction.function,
       dataSubjectRequests: this.dataSubjectRequestsFunction.function,
       breachReport: this.breachReporting.reportFunction.function,
+      complianceRegister: this.complianceRegisterFunction.function,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });

@@ -159,6 +159,25 @@ export class AuditTrail extends Construct {
     ];
   }
 
+  /**
+   * Lets a principal read objects under one key prefix only (a controller's register view, its audit
+   * packs), decrypting through S3 alone.
+   */
+  grantReadUnder(grantee: iam.IGrantable & IConstruct, prefix: string, reason: string): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject', 's3:GetObjectVersion'], resourceArns: [this.bucket.arnForObjects(`${prefix}*`)] });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${prefix}*]`,
+      reason,
+    });
+  }
+
   /** Lets a principal (the auditor role) list and read the trail files and digests, their versions and locks. */
   grantRead(grantee: iam.IGrantable & IConstruct): void {
     iam.Grant.addToPrincipal({

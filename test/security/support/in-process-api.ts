@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createComplianceRegisterApi } from '../../../lambdas/compliance-register/compliance-register-api.js';
+import { s3RegisterViews } from '../../../lambdas/compliance-register/register-views.js';
 import { API_ROUTES, findRoute, routeKey, type RouteFunction } from '../../../lib/api/routes.js';
 import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../../lambdas/data-subject-requests/data-subject-requests-api.js';
@@ -65,6 +67,7 @@ const EXAMPLES: Readonly<Partial<Record<string, (sample: RouteSample) => EventPa
     body: { tenantId: TENANT_A.tenantId, siteId, type: 'access', message: `Which visits of mine to ${pageUrl} from ${ip} do you hold?`, contact: { email: 'jane.doe@example.org', name: `Jane (${ip})` } },
   }),
   'OPTIONS /v1/data-subject-requests': () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
+  'GET /v1/compliance/register': () => ({ method: 'GET', resource: '/v1/compliance/register' }),
   'POST /v1/operator/breaches': ({ ip, pageUrl }) => ({
     method: 'POST',
     resource: '/v1/operator/breaches',
@@ -159,6 +162,8 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       ),
     ),
     breachReport: reportBreachApi(reportDeps),
+    // Nothing is published in the emulator's bucket: the real S3 reader answers REGISTER_NOT_PUBLISHED.
+    complianceRegister: httpApi(createComplianceRegisterApi({ tenants, views: s3RegisterViews(breach.s3, BUCKET, 'register/') }), createLogger('compliance-register')),
   };
   const notify = notifyPendingConsumer(notifyDeps) as unknown as InProcessFunctions['notify'];
 

@@ -3,7 +3,6 @@
 // Composes the app exactly as `cdk synth` does (cdk.json context plus -c overrides), synthesizes it and
 // writes register.json, register.md and each controller's view (controllers/<id>/register.{json,html}),
 // derived from the configuration and the templates.
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 import { composeRegisterDraft } from '../lib/app.js';
 import { ConfigError, loadConfig } from '../lib/config/load-config.js';
+import { cdkJsonContext, contextOverrides, UsageError } from '../tools/register/cdk-context.js';
 import { registerDocumentsOfApp } from '../tools/register/register-documents.js';
 import { currentSourceCommit } from '../tools/register/source-commit.js';
 
@@ -24,12 +24,10 @@ The processor's identity and DPO come from the configuration (context "processor
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
-class UsageError extends Error {}
-
 try {
   const values = parseOptions();
 
-  const app = new App({ context: { ...cdkJsonContext(), ...contextOverrides(values.context) } });
+  const app = new App({ context: { ...cdkJsonContext(REPO_ROOT), ...contextOverrides(values.context) } });
   const config = loadConfig(app.node);
   composeRegisterDraft(app, config, config.mmdbPath ?? (await ensureDefaultDatabase()));
   const { documents } = registerDocumentsOfApp(app, config, { generatedAt: new Date(), sourceCommit: currentSourceCommit(REPO_ROOT) });
@@ -75,22 +73,4 @@ function parseStrict() {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-}
-
-function cdkJsonContext(): Record<string, unknown> {
-  const files = ['cdk.json', 'cdk.context.json'].map((file) => path.join(REPO_ROOT, file)).filter((file) => existsSync(file));
-  return Object.assign({}, ...files.map((file) => {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
-    return file.endsWith('cdk.json') ? (json.context ?? {}) : json;
-  }));
-}
-
-function contextOverrides(pairs: string[]): Record<string, string> {
-  return Object.fromEntries(
-    pairs.map((pair) => {
-      const at = pair.indexOf('=');
-      if (at <= 0) throw new UsageError(`-c expects key=value, got ${JSON.stringify(pair)}`);
-      return [pair.slice(0, at), pair.slice(at + 1)];
-    }),
-  );
 }

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { type Construct } from 'constructs';
 import { AuditTrail, REGISTER_PREFIX } from './audit/audit-trail.js';
+import { ControllerAuditorAccess } from './compliance/controller-auditor-access.js';
+import { DEPLOYMENT_FACTS_FILE, type DeploymentFacts } from './compliance/deployment-facts.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
@@ -39,6 +41,8 @@ export class EnrichmentStack extends Stack {
   readonly alertTopics: BreachAlertTopics;
   readonly breachReporting: BreachReporting;
   readonly auditors: AuditorAccess | undefined;
+  /** Per controller with auditors configured: the role that reads its audit packs. */
+  readonly controllerAuditors: ReadonlyMap<string, ControllerAuditorAccess>;
 
   constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
     super(scope, id, props);
@@ -136,6 +140,7 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.auditLogRetentionDays,
       dataEventBuckets: [this.breachRegister.bucket],
       dataEventTables: [this.visits.table],
+      dataEventTopicArnPrefixes: [this.alertTopics.tenantTopicArnPrefix],
       logEncryptionKey: logKey,
     });
     this.auditors =
@@ -143,6 +148,11 @@ export class EnrichmentStack extends Stack {
         ? new AuditorAccess(this, 'Auditors', { principals: config.auditorPrincipals, register: this.breachRegister })
         : undefined;
     if (this.auditors) this.auditTrail.grantRead(this.auditors.role);
+    this.controllerAuditors = new Map(
+      config.tenants
+        .filter((tenant) => tenant.auditorPrincipals.length > 0)
+        .map((tenant) => [tenant.id, new ControllerAuditorAccess(this, `Auditors-${tenant.id}`, { tenantId: tenant.id, principals: tenant.auditorPrincipals, auditTrail: this.auditTrail })]),
+    );
     this.complianceRegisterFunction = new ApiFunction(this, 'ComplianceRegister', {
       entry: handlerEntry('compliance-register'),
       description: "Serves each controller its view of the Art. 30 register from the audit bucket (read-only)",
@@ -166,7 +176,7 @@ export class EnrichmentStack extends Stack {
         bucket: this.auditTrail.bucket,
         bucketKey: this.auditTrail.encryptionKey,
         keyPrefix: REGISTER_PREFIX,
-        documents: props.registerDocuments,
+        documents: { ...props.registerDocuments, [DEPLOYMENT_FACTS_FILE]: this.toJsonString(this.deploymentFacts(pseudonymKey)) },
         retentionDays: config.retentionDays,
         logEncryptionKey: logKey,
       });
@@ -196,9 +206,31 @@ export class EnrichmentStack extends Stack {
       complianceRegister: this.complianceRegisterFunction.function,
     });
 
+    new CfnOutput(this, 'AuditBucket', { value: this.auditTrail.bucket.bucketName });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
     new CfnOutput(this, 'BreachApiUrl', { value: this.api.api.urlForPath('/v1/operator/breaches') });
     new CfnOutput(this, 'BreachRegisterBucket', { value: this.breachRegister.bucket.bucketName });
     new CfnOutput(this, 'VisitsTableName', { value: this.visits.table.tableName });
+  }
+
+  private deploymentFacts(pseudonymKey: PseudonymKey): DeploymentFacts {
+    return {
+      account: this.account,
+      region: this.region,
+      visitsTableArn: this.visits.table.tableArn,
+      pseudonymSecretArn: pseudonymKey.secret.secretArn,
+      breachRegisterBucket: this.breachRegister.bucket.bucketName,
+      auditBucket: this.auditTrail.bucket.bucketName,
+      tenantTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
+      serviceRoleArns: {
+        enrich: this.enrichFunction.role.roleArn,
+        visits: this.visitsFunction.role.roleArn,
+        visitorData: this.visitorDataFunction.role.roleArn,
+        dataSubjectRequests: this.dataSubjectRequestsFunction.role.roleArn,
+        complianceRegister: this.complianceRegisterFunction.role.roleArn,
+        breachReport: this.breachReporting.reportFunction.role.roleArn,
+        breachNotify: this.breachReporting.notifyFunction.role.roleArn,
+      },
+    };
   }
 }

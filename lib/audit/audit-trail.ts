@@ -31,6 +31,11 @@ export interface AuditTrailProps {
   readonly dataEventBuckets: readonly s3.IBucket[];
   /** Tables whose item-level reads and writes are recorded (the visits table). */
   readonly dataEventTables: readonly dynamodb.ITable[];
+  /**
+   * ARN prefixes of topics whose publications are recorded (the controllers' notice topics): the audit
+   * pack counts forwarded data-subject requests from them. @default none
+   */
+  readonly dataEventTopicArnPrefixes?: readonly string[];
   /** Key for the trail's CloudWatch Logs copy. */
   readonly logEncryptionKey: kms.IKey;
 }
@@ -154,6 +159,16 @@ export class AuditTrail extends Construct {
               { field: 'eventCategory', equalTo: ['Data'] },
               { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
               { field: 'resources.ARN', equalTo: props.dataEventTables.map((table) => table.tableArn) },
+            ],
+          }]),
+      ...((props.dataEventTopicArnPrefixes ?? []).length === 0
+        ? []
+        : [{
+            name: 'Publications to the controllers\' notice topics',
+            fieldSelectors: [
+              { field: 'eventCategory', equalTo: ['Data'] },
+              { field: 'resources.type', equalTo: ['AWS::SNS::Topic'] },
+              { field: 'resources.ARN', startsWith: [...props.dataEventTopicArnPrefixes!] },
             ],
           }]),
     ];

@@ -14,6 +14,8 @@ export interface TenantConfig {
   readonly burstLimit: number;
   /** Requests per month allowed by the tenant's usage plan. */
   readonly monthlyQuota: number;
+  /** IAM principal ARNs of the controller's auditors: they may read its audit packs and register view only (with MFA). */
+  readonly auditorPrincipals: readonly string[];
   /** What the controller instructed, as recorded; reviewed against the agreement at synth (lib/compliance/instruction-review.ts). */
   readonly instructions: ControllerInstructions;
 }

@@ -227,7 +227,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       return raw as TenantConfig;
     }
     const t = raw as Record<string, unknown>;
-    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'instructions']);
+    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'instructions', 'auditorPrincipals']);
     for (const key of Object.keys(t)) if (!known.has(key)) problems.push(`${where}.${key}: unknown setting`);
     if (typeof t.id !== 'string' || !TENANT_ID_PATTERN.test(t.id)) {
       problems.push(`${where}.id: must be 1–32 lower-case letters, digits or dashes, got ${JSON.stringify(t.id)}`);
@@ -247,6 +247,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       burstLimit: integerIn(t.burstLimit ?? DEFAULTS.burstLimit, 1, 5_000, `${where}.burstLimit`, problems),
       monthlyQuota: integerIn(t.monthlyQuota ?? DEFAULTS.monthlyQuota, 1, 1_000_000_000, `${where}.monthlyQuota`, problems),
       instructions: instructionsFrom(t.instructions, `${where}.instructions`, problems),
+      auditorPrincipals: stringsMatching(t.auditorPrincipals ?? [], PRINCIPAL_ARN, `${where}.auditorPrincipals`, 'an IAM principal ARN', problems),
     };
   });
 }

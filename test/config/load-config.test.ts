@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       mmdbPath: undefined,
       allowedRegions: [...EU_REGIONS],
     });
-    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, instructions: {} });
+    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, instructions: {}, auditorPrincipals: [] });
   });
 
   it('parses -c overrides, which arrive as strings', () => {

@@ -9,6 +9,7 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v mmdblookup >/dev/null 2>&1 || missing+=(mmdb-bin)
 /usr/bin/python3 -c 'import maxminddb' >/dev/null 2>&1 || missing+=(python3-maxminddb)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

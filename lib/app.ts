@@ -11,6 +11,8 @@ import { controllerViewKey } from '../lambdas/shared/compliance/controller-regis
 import { registerDocumentsOfApp, type RegisterDocuments } from '../tools/register/register-documents.js';
 import type { Register } from '../tools/register/register-model.js';
 import { currentSourceCommit } from '../tools/register/source-commit.js';
+import { checkChangeControl } from './compliance/change-control.js';
+import { DEFAULT_LEDGER_FILE, readLedger, type ChangeLedger } from './compliance/change-ledger.js';
 import { assertInstructionsAcceptable } from './compliance/instruction-review.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -61,7 +63,7 @@ export function composeApp(app: App, config: AppConfig, databasePath: string, op
 
 /** Stand-in documents: the draft has every resource the deployed app has, the register's uploads included. */
 function draftDocuments(config: AppConfig): RegisterDocuments {
-  const files = ['register.json', 'register.md', ...config.tenants.flatMap((t) => [controllerViewKey(t.id), controllerViewKey(t.id).replace(/\.json$/, '.html')])];
+  const files = ['register.json', 'register.md', CHANGE_CONTROL_FILE, ...config.tenants.flatMap((t) => [controllerViewKey(t.id), controllerViewKey(t.id).replace(/\.json$/, '.html')])];
   return Object.fromEntries(files.map((file) => [file, '(draft)\n']));
 }
 
@@ -75,12 +77,18 @@ export interface PublishingOptions {
   readonly clock?: () => Date;
   /** @default the repository's current commit (tools/register/source-commit.ts) */
   readonly sourceCommit?: string;
+  /** The change notices and the last published register's facts. @default compliance/change-notices.json */
+  readonly ledger?: ChangeLedger;
 }
+
+/** Published beside the register: what changed since the last published one, and under which notice. */
+export const CHANGE_CONTROL_FILE = 'change-control.json';
 
 /**
  * What `cdk synth` builds: the controllers' instructions are reviewed first (a conflict refuses the
- * synth), then the register is generated from a draft of the very same app and published by the real
- * one, so the register in the audit bucket describes exactly what is deployed.
+ * synth), then the register is generated from a draft of the very same app, compared with the last
+ * published one (a material change must have been announced and be in effect, or overridden on record),
+ * and published by the real one, so the register in the audit bucket describes exactly what is deployed.
  */
 export function composeAppPublishingRegister(app: App, config: AppConfig, databasePath: string, options: PublishingOptions = {}): BuiltApp & { readonly register: Register } {
   const instructionWarnings = assertInstructionsAcceptable(config);
@@ -88,11 +96,13 @@ export function composeAppPublishingRegister(app: App, config: AppConfig, databa
   try {
     const draft = new App({ context: app.node.getAllContext(), outdir });
     composeRegisterDraft(draft, config, databasePath);
-    const { register, documents } = registerDocumentsOfApp(draft, config, {
-      generatedAt: (options.clock ?? (() => new Date()))(),
-      sourceCommit: options.sourceCommit ?? currentSourceCommit(REPO_ROOT),
+    const now = (options.clock ?? (() => new Date()))();
+    const { register, documents } = registerDocumentsOfApp(draft, config, { generatedAt: now, sourceCommit: options.sourceCommit ?? currentSourceCommit(REPO_ROOT) });
+    const changes = checkChangeControl(register, options.ledger ?? readLedger(path.join(REPO_ROOT, DEFAULT_LEDGER_FILE)), now);
+    const built = composeApp(app, config, databasePath, {
+      registerDocuments: { ...documents, [CHANGE_CONTROL_FILE]: `${JSON.stringify(changes, null, 2)}\n` },
     });
-    const built = composeApp(app, config, databasePath, { registerDocuments: documents });
+    for (const change of changes.nonMaterial) Annotations.of(built.enrichment).addInfo(`Non-material register change, recorded in ${CHANGE_CONTROL_FILE}: ${change}`);
     for (const warning of instructionWarnings) {
       Annotations.of(built.enrichment).addWarningV2(
         `instruction:${warning.tenantId}`,

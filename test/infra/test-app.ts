@@ -33,5 +33,5 @@ export function buildTestApp(overrides: Record<string, unknown> = {}, { publishR
   const context = { ...CDK_JSON_CONTEXT, ...TEST_CONTEXT, ...overrides };
   const app = new App({ context });
   const config = loadConfig(app.node, {});
-  return { config, ...(publishRegister ? composeAppPublishingRegister(app, config, TEST_DATABASE, publishing) : composeApp(app, config, TEST_DATABASE)) };
+  return { config, ...(publishRegister ? composeAppPublishingRegister(app, config, TEST_DATABASE, publishing) : { ...composeApp(app, config, TEST_DATABASE), register: undefined }) };
 }

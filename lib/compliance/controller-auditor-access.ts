@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AUDIT_PACK_PREFIX, REGISTER_PREFIX, type AuditTrail } from '../audit/audit-trail.js';
 import { trustedPrincipal } from '../breach/auditor-access.js';
+import { acknowledgeGrantPolicies } from '../breach/grant-policies.js';
 
 export interface ControllerAuditorAccessProps {
   readonly tenantId: string;
@@ -31,5 +32,6 @@ export class ControllerAuditorAccess extends Construct {
     const reason = `Auditors of ${props.tenantId} read the objects of its own folder only; the file names are chosen per quarter.`;
     props.auditTrail.grantReadUnder(this.role, `${AUDIT_PACK_PREFIX}${props.tenantId}/`, reason);
     props.auditTrail.grantReadUnder(this.role, `${REGISTER_PREFIX}controllers/${props.tenantId}/`, reason);
+    acknowledgeGrantPolicies(this.role);
   }
 }

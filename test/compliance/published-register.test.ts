@@ -5,6 +5,9 @@ import { AUDIT_PACK_PREFIX, REGISTER_PREFIX } from '../../lib/audit/audit-trail.
 import { findRetentionViolations } from '../../lib/retention/find-retention-violations.js';
 import { synthesizeStackTemplates } from '../../lib/retention/stack-templates.js';
 import type { Register } from '../../tools/register/register-model.js';
+import { EMPTY_LEDGER } from '../../lib/compliance/change-ledger.js';
+import { decide, type Principal } from '../breach/support/iam-decision.js';
+import { TemplatePolicies } from '../breach/support/template-policies.js';
 import { buildTestApp, TEST_CONTEXT } from '../infra/test-app.js';
 import { dayDataIsGone, type LifecycleRule } from './support/s3-lifecycle.js';
 
@@ -18,23 +21,24 @@ function putObjectCallOf(upload: Resource): { parameters: Record<string, string>
 
 const [ACME, GLOBEX] = TEST_CONTEXT.tenants;
 const GENERATED_AT = new Date('2026-11-15T09:30:00Z');
+const ACME_AUDITOR = 'arn:aws:iam::555555555555:role/AcmeAuditor';
 
 let built: ReturnType<typeof buildTestApp>;
 let template: Template;
 let published: Map<string, string>;
 
 beforeAll(() => {
-  const tenants = [ACME, { ...GLOBEX, instructions: { retentionDays: 200 } }];
-  built = buildTestApp({ tenants }, { publishRegister: true, publishing: { clock: () => GENERATED_AT, sourceCommit: 'f00dfeed' } });
+  const tenants = [{ ...ACME, auditorPrincipals: [ACME_AUDITOR] }, { ...GLOBEX, instructions: { retentionDays: 200 } }];
+  built = buildTestApp({ tenants }, { publishRegister: true, publishing: { clock: () => GENERATED_AT, sourceCommit: 'f00dfeed', ledger: EMPTY_LEDGER } });
   template = Template.fromStack(built.enrichment);
   const uploads = Object.values(template.findResources('Custom::AWS')) as Resource[];
   published = new Map(uploads.map(putObjectCallOf).map((call) => [call.parameters.Key!, call.parameters.Body!]));
 }, 180_000);
 
 describe('the published register', () => {
-  it('is the whole register plus one JSON and one HTML view per controller, under register/', () => {
+  it('is the whole register, its change record, the deployment facts and one JSON and one HTML view per controller, under register/', () => {
     expect([...published.keys()].sort()).toEqual(
-      ['register.json', 'register.md', 'controllers/acme/register.html', 'controllers/acme/register.json', 'controllers/globex/register.html', 'controllers/globex/register.json']
+      ['register.json', 'register.md', 'change-control.json', 'deployment.json', 'controllers/acme/register.html', 'controllers/acme/register.json', 'controllers/globex/register.html', 'controllers/globex/register.json']
         .map((file) => `${REGISTER_PREFIX}${file}`)
         .sort(),
     );
@@ -94,5 +98,27 @@ describe('the audit bucket keeps the published register', () => {
     const register = JSON.parse(published.get('register/register.json')!) as Register;
     const entry = register.retention.find((r) => r.resource.logicalId === bucketId)!;
     expect(entry.retention).toMatch(/register\/ is kept: the Art\. 30 register must be available/);
+  });
+});
+
+describe("a controller's auditor role", () => {
+  it('may read that controller\'s audit packs and register view only, and be assumed only with MFA', async () => {
+    const stack = built.enrichment;
+    const t = new TemplatePolicies(template.toJSON(), '123456789012', 'eu-central-1', stack.stackName);
+    const roleId = stack.getLogicalId(stack.controllerAuditors.get('acme')!.role.node.defaultChild as never);
+    expect(stack.controllerAuditors.has('globex')).toBe(false);
+    const auditor: Principal = { name: 'acme auditor', arn: t.arn(roleId), policies: t.identityPolicies(roleId) };
+    const bucketId = stack.getLogicalId(stack.auditTrail.bucket.node.defaultChild as never);
+    const bucketArn = t.arn(bucketId);
+    const read = (key: string, action = 's3:GetObject') => decide(auditor, { action, resource: `${bucketArn}/${key}`, resourcePolicy: t.bucketPolicy(bucketId) }, '123456789012');
+    expect(await read('audit-packs/acme/2026-Q4/report.html')).toBe('Allowed');
+    expect(await read('register/controllers/acme/register.json')).toBe('Allowed');
+    for (const key of ['audit-packs/globex/2026-Q4/report.html', 'register/controllers/globex/register.json', 'register/register.json', 'AWSLogs/123456789012/CloudTrail/eu-central-1/2026/10/01/x.json.gz']) {
+      expect(await read(key), key).toBe('ImplicitlyDenied');
+    }
+    expect(await read('audit-packs/acme/2026-Q4/report.html', 's3:PutObject')).not.toBe('Allowed');
+    expect(await read('audit-packs/acme/2026-Q4/report.html', 's3:DeleteObjectVersion')).not.toBe('Allowed');
+    const trust = (template.toJSON().Resources[roleId] as Resource).Properties.AssumeRolePolicyDocument as { Statement: Array<{ Principal: unknown; Condition: unknown }> };
+    expect(trust.Statement).toEqual([expect.objectContaining({ Principal: { AWS: ACME_AUDITOR }, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })]);
   });
 });

@@ -22,7 +22,7 @@ export interface TemplateEvidence {
   readonly registerView: ControllerRegisterView;
   readonly stacks: ReadonlyArray<{ readonly name: string; readonly region: string | undefined; readonly resources: number }>;
   readonly retention: { readonly storesChecked: number; readonly violations: ReadonlyArray<{ readonly resource: string; readonly problem: string }> };
-  /** The EU guard and the cdk-nag packs (AwsSolutions, NIST 800-53 rev 5): findings nobody acknowledged. */
+  /** The EU guard, the retention guard and the cdk-nag packs (AwsSolutions, NIST 800-53 rev 5): findings nobody acknowledged. */
   readonly checks: { readonly packs: readonly string[]; readonly unacknowledged: readonly ComplianceFinding[] };
 }
 
@@ -53,7 +53,7 @@ export function templateEvidence(context: Record<string, unknown>, config: AppCo
         violations: violations.map((v) => ({ resource: v.resource.constructPath ?? v.resource.logicalId, problem: v.message })),
       },
       checks: {
-        packs: ['EuGuard', 'AwsSolutions', 'NIST.800.53.R5'],
+        packs: ['EuGuard', 'RetentionGuard', 'AwsSolutions', 'NIST.800.53.R5'],
         unacknowledged: report.pluginReports.flatMap((plugin) =>
           plugin.violations.flatMap((violation) => violation.violatingConstructs.map((c) => ({ pack: plugin.summary?.pluginName ?? 'unknown', rule: violation.ruleName, resource: c.constructPath }))),
         ),

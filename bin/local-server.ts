@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     retentionDays: config.retentionDays,
     port,
     onControllerNotice: printControllerNotice,
+    registerDir: path.join(localDir, 'register'),
   });
   stopAll.push(() => api.close());
 

@@ -1,6 +1,7 @@
 // Turns one run's figures into the goals, the printed table and the method notes.
 import type { BundleSizes } from './bundle-size.js';
 import type { ColdStart, ColdStartFigures } from './cold-start.js';
+import type { CollectorBenchmark } from './collector.js';
 import { LAMBDA_CPU_SLOWDOWN, type CostPerMillion } from './cost.js';
 import type { DatabaseOpen } from './database-open.js';
 import type { HandlerLatency, LatencyFigures } from './handler-latency.js';
@@ -9,6 +10,8 @@ import type { MmdbBuilderFigures } from './mmdb-builder-runs.js';
 import { AWS_PRICES } from './prices.js';
 import { formatBytes, formatMilliseconds, formatRate, formatRatio, formatUsd, renderTable, type TableRow } from './support/table.js';
 import type { VisitWriteUnits } from './visit-write-units.js';
+import type { RegistryBuildBenchmark } from './registry-build.js';
+import type { RegistryEvaluation } from './registry-classification.js';
 
 export interface BenchmarkResults {
   readonly startedAt: string;
@@ -22,6 +25,11 @@ export interface BenchmarkResults {
   readonly coldStart: ColdStart;
   readonly databaseOpen: DatabaseOpen;
   readonly cost: CostPerMillion;
+  /** Printed by their own renderers (bench/registry-build.ts, bench/registry-classification.ts), with their goals. */
+  readonly registryBuild: RegistryBuildBenchmark;
+  readonly registryClassification: RegistryEvaluation;
+  /** The public collector and its snippet (bench/collector.ts). */
+  readonly collector: CollectorBenchmark;
 }
 
 export interface Goal {
@@ -103,6 +111,7 @@ export function renderReport(results: BenchmarkResults): string {
   });
   rows.push(versusC(lookup.ours, goals.lookup.verdict));
   rows.push(versusC(lookup.parseOnly));
+  rows.push(versusC(lookup.lookupOnly));
   rows.push(versusC(lookup.maxmindReader));
   rows.push({ cells: [python.reader, formatRate(python.lookupsPerSecond), '(baseline)', '1.00×', ''] });
   rows.push('skipped' in lookup.libmaxminddb ? { cells: ['libmaxminddb from C', lookup.libmaxminddb.skipped, '', '', ''] } : versusC(lookup.libmaxminddb));
@@ -176,7 +185,7 @@ export function renderReport(results: BenchmarkResults): string {
 }
 
 function foundAgreement(lookup: LookupThroughput): string {
-  const readers = [lookup.ours, lookup.maxmindReader, lookup.pythonCExtension, ...('skipped' in lookup.libmaxminddb ? [] : [lookup.libmaxminddb])];
+  const readers = [lookup.ours, lookup.lookupOnly, lookup.maxmindReader, lookup.pythonCExtension, ...('skipped' in lookup.libmaxminddb ? [] : [lookup.libmaxminddb])];
   const counts = new Set(readers.map((reader) => reader.found));
   return counts.size === 1
     ? `Every reader found a record for the same ${lookup.ours.found.toLocaleString('en-US')} of ${lookup.addresses.toLocaleString('en-US')} addresses.`

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need when they are missing:
-#   a Java runtime for Amazon DynamoDB Local, and the independent MMDB readers
-#   (libmaxminddb's mmdblookup, Debian's python3-maxminddb) used as cross-checks.
+#   a Java runtime for Amazon DynamoDB Local, the independent MMDB readers
+#   (libmaxminddb's mmdblookup, Debian's python3-maxminddb) used as cross-checks,
+#   and Debian's Chromium, the headless browser the snippet is tested in (test/browser).
 # As root on Debian it installs them with apt; otherwise it says what is missing.
 set -euo pipefail
 

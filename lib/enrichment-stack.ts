@@ -11,7 +11,10 @@ import { EnrichmentApi } from './enrichment/enrichment-api.js';
 import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
 import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
+import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
+import { COLLECT_ROUTE } from '../lambdas/collect/collector-api.js';
+import { collectorSitesByKey } from './config/sites-config.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
 import type { RegisterDocuments } from '../tools/register/register-documents.js';
 import { RegisterPublication } from './register/register-publication.js';
@@ -24,6 +27,9 @@ export interface EnrichmentStackProps extends StackProps {
   readonly registerDocuments?: RegisterDocuments;
 }
 
+/** Page views one client address may report to the collector in 5 minutes: an office of people browsing. */
+const COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP = 600;
+
 const handlerEntry = (name: string) => fileURLToPath(new URL(`../lambdas/${name}/handler.ts`, import.meta.url));
 
 /** The workload: enrichment API, visits store and everything that protects them. Composition only. */
@@ -35,6 +41,8 @@ export class EnrichmentStack extends Stack {
   readonly visitorDataFunction: ApiFunction;
   readonly dataSubjectRequestsFunction: ApiFunction;
   readonly complianceRegisterFunction: ApiFunction;
+  readonly collectFunction: ApiFunction;
+  readonly firewall: ApiFirewall;
   readonly database: MmdbLayer;
   readonly auditTrail: AuditTrail;
   readonly breachRegister: BreachRegister;
@@ -57,10 +65,11 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
     });
-    new ApiFirewall(this, 'Firewall', {
+    this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.api.api.deploymentStage,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
+      collector: { path: COLLECT_ROUTE, requestsPerFiveMinutesPerIp: COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP },
     });
     this.alertTopics = new BreachAlertTopics(this, 'AlertTopics', {
       tenants: config.tenants,
@@ -73,6 +82,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('enrich'),
       description: 'Enriches IP addresses with public company information (no storage)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.enrich,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: { ...databaseEnvironment, TENANT_API_KEYS: tenantApiKeys },
@@ -81,6 +91,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visits'),
       description: 'Records and lists business visits of a tenant (pseudonymised, with TTL)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.visits,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -88,6 +99,7 @@ export class EnrichmentStack extends Stack {
         TENANT_API_KEYS: tenantApiKeys,
         VISITS_TABLE_NAME: this.visits.table.tableName,
         RETENTION_DAYS: String(config.retentionDays),
+        VISIT_SHARDS: String(config.visitShards),
         PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
       },
     });
@@ -98,6 +110,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visitor-data'),
       description: "Finds and erases a data subject's visits for the controller (access and erasure requests)",
       memorySize: 256,
+      reservedConcurrentExecutions: config.reservedConcurrency.visitorData,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -124,6 +137,27 @@ export class EnrichmentStack extends Stack {
       },
     });
     this.alertTopics.grantPublishToTenants(this.dataSubjectRequestsFunction.role);
+
+    this.collectFunction = new ApiFunction(this, 'Collect', {
+      entry: handlerEntry('collect'),
+      description: "Records page views reported by the snippet on tenants' sites (the visit pipeline) and serves the snippet",
+      layers: [this.database.layer],
+      // Its own share of concurrency: a flood of page views cannot take the tenants' API functions' capacity.
+      reservedConcurrentExecutions: 20,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        ...databaseEnvironment,
+        COLLECTOR_SITES: JSON.stringify(collectorSitesByKey(config.tenants)),
+        VISITS_TABLE_NAME: this.visits.table.tableName,
+        VISIT_SHARDS: String(config.visitShards),
+        RETENTION_DAYS: String(config.retentionDays),
+        PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
+      },
+    });
+    // PutItem: the visit; UpdateItem: the per-site ceiling's counter. No read of any visit.
+    this.visits.grantItemAccess(this.collectFunction.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    pseudonymKey.secret.grantRead(this.collectFunction.function);
 
     this.breachRegister = new BreachRegister(this, 'BreachRegister', {
       retentionYears: config.breachRecordRetentionYears,
@@ -192,9 +226,21 @@ export class EnrichmentStack extends Stack {
         this.visitorDataFunction.function,
         this.dataSubjectRequestsFunction.function,
         this.complianceRegisterFunction.function,
+        this.collectFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
+    });
+
+    new ServiceDashboard(this, 'Observability', {
+      api: this.api.api,
+      table: this.visits.table,
+      operationsTopic: this.alertTopics.operationsTopic,
+      functions: {
+        enrich: { function: this.enrichFunction.function, reservedConcurrency: config.reservedConcurrency.enrich, looksUp: true },
+        visits: { function: this.visitsFunction.function, reservedConcurrency: config.reservedConcurrency.visits, looksUp: true },
+        'visitor-data': { function: this.visitorDataFunction.function, reservedConcurrency: config.reservedConcurrency.visitorData, looksUp: false },
+      },
     });
 
     this.api.addRoutes({
@@ -204,6 +250,7 @@ export class EnrichmentStack extends Stack {
       dataSubjectRequests: this.dataSubjectRequestsFunction.function,
       breachReport: this.breachReporting.reportFunction.function,
       complianceRegister: this.complianceRegisterFunction.function,
+      collect: this.collectFunction.function,
     });
 
     new CfnOutput(this, 'AuditBucket', { value: this.auditTrail.bucket.bucketName });

@@ -7,7 +7,12 @@ import { withCors } from '../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../lambdas/data-subject-requests/data-subject-requests-api.js';
 import { createComplianceRegisterApi } from '../../lambdas/compliance-register/compliance-register-api.js';
 import { fileRegisterViews } from '../../lambdas/compliance-register/file-register-views.js';
+import { createCollectorApi } from '../../lambdas/collect/collector-api.js';
+import { SiteCeiling } from '../../lambdas/collect/site-ceiling.js';
+import { SiteDirectory } from '../../lambdas/collect/site-directory.js';
 import { createEnrichApi } from '../../lambdas/enrich/enrich-api.js';
+import { parsePublicIp } from '../../lambdas/shared/ip/public-ip.js';
+import type { CollectorSite } from '../../lambdas/shared/sites/site.js';
 import { createEnricher } from '../../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
 import { httpApi } from '../../lambdas/shared/http/middleware.js';
@@ -17,7 +22,7 @@ import { deriveVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
 import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../lambdas/visitor-data/visitor-data-api.js';
 import { createVisitsApi } from '../../lambdas/visits/visits-api.js';
-import { API_ROUTES, type RouteFunction } from '../../lib/api/routes.js';
+import { API_ROUTES, type RouteFunction, type RouteThrottle } from '../../lib/api/routes.js';
 import { apiGatewayAdapter, type LocalRoute, type ProxyHandler } from './api-gateway-adapter.js';
 import { startControllerInbox, type ControllerNotice } from './controller-inbox.js';
 import type { LocalApiKey } from './local-credentials.js';
@@ -32,6 +37,10 @@ export interface LocalApiOptions {
   readonly apiKeys: readonly LocalApiKey[];
   readonly pseudonymSecret: string;
   readonly retentionDays: number;
+  /** Partition keys per tenant (the deployment's visitShards). @default DEFAULT_VISIT_SHARDS */
+  readonly visitShards?: number;
+  /** SDK attempts per DynamoDB call: 3 is what the deployed functions do (fault runs). @default 1 */
+  readonly dynamoDbMaxAttempts?: number;
   /** 0 picks a free port. */
   readonly port: number;
   /** @default 127.0.0.1 — the local API is not meant to be reachable from other machines */
@@ -42,8 +51,20 @@ export interface LocalApiOptions {
     readonly visits: Logger;
     readonly visitorData?: Logger;
     readonly dataSubjectRequests?: Logger;
+    readonly collect?: Logger;
   };
+  /** The sites the collector records page views for, by publishable key. @default none */
+  readonly sites?: Readonly<Record<string, CollectorSite>>;
+  /**
+   * Local only: the public address the collector takes a browser on this machine to have (loopback is
+   * not public, so without it no page view from a local browser is stored). @default none
+   */
+  readonly pretendVisitorIp?: string;
   readonly clock?: () => Date;
+  /** Tenant id → its usage plan's throttle (rateLimit, burstLimit from the configuration). @default none: unthrottled tenants */
+  readonly usagePlans?: ReadonlyMap<string, RouteThrottle>;
+  /** Milliseconds on a monotonic clock, for the throttles. @default performance.now */
+  readonly throttleClock?: () => number;
   /** Receives each data-subject request forwarded to a tenant's (local) notice topic. @default dropped */
   readonly onControllerNotice?: (notice: ControllerNotice) => void;
   /** Where `npm run register` wrote the controllers' register views. @default .local/register */
@@ -65,7 +86,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const enricher = createEnricher(MmdbDatabase.open(options.mmdbPath));
   const tenants = new TenantDirectory(new Map(options.apiKeys.map((key) => [key.apiKeyId, key.tenantId])));
   const loggers = options.loggers ?? { enrich: createLogger('enrich'), visits: createLogger('visits') };
-  const documentClient = localDocumentClient(options.dynamoDbEndpoint);
+  const documentClient = localDocumentClient(options.dynamoDbEndpoint, { maxAttempts: options.dynamoDbMaxAttempts });
   const keys = deriveVisitKeys(options.pseudonymSecret);
 
   const enrich = httpApi(createEnrichApi({ enricher, tenants }), loggers.enrich);
@@ -73,7 +94,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     createVisitsApi({
       enricher,
       tenants,
-      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
       keys: async () => keys,
       retentionDays: options.retentionDays,
       clock: options.clock ?? (() => new Date()),
@@ -110,15 +131,47 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       requestsLogger,
     ),
   );
+  const clock = options.clock ?? (() => new Date());
+  const collectLogger = options.loggers?.collect ?? createLogger('collect');
+  const collect = httpApi(
+    createCollectorApi({
+      enricher,
+      sites: SiteDirectory.of(options.sites ?? {}),
+      ceiling: new SiteCeiling({ client: documentClient, tableName: options.tableName, clock }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
+      keys: async () => keys,
+      retentionDays: options.retentionDays,
+      clock,
+      newVisitId: randomUUID,
+      logger: collectLogger,
+    }),
+    collectLogger,
+  );
+  const pretended = options.pretendVisitorIp === undefined ? undefined : pretendedAddress(options.pretendVisitorIp);
   // Operator routes (IAM) have no local function: they need SigV4, which only API Gateway checks.
   const complianceLogger = createLogger('compliance-register');
   const complianceRegister = httpApi(
     createComplianceRegisterApi({ tenants, views: fileRegisterViews(options.registerDir ?? path.join(REPO_ROOT, '.local/register')) }),
     complianceLogger,
   );
-  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests, complianceRegister };
-  const routes: LocalRoute[] = API_ROUTES.map((route) => ({ route, handler: functions[route.function] }));
-  const adapter = apiGatewayAdapter({ routes, apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])) });
+  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests, collect, complianceRegister };
+  const routes: LocalRoute[] = API_ROUTES.map((route) => ({
+    route,
+    handler: functions[route.function],
+    ...(route.function === 'collect' && pretended !== undefined ? { loopbackSourceIp: pretended } : {}),
+  }));
+  const usagePlanThrottles = new Map(
+    options.apiKeys.flatMap((key) => {
+      const throttle = options.usagePlans?.get(key.tenantId);
+      return throttle ? [[key.apiKeyId, throttle] as const] : [];
+    }),
+  );
+  const adapter = apiGatewayAdapter({
+    routes,
+    apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])),
+    usagePlanThrottles,
+    now: options.throttleClock,
+  });
   const server = createServer((request, response) => void adapter(request, response));
   await listen(server, options.port, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
@@ -134,6 +187,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       await inbox.stop();
     },
   };
+}
+
+/** The pretended address must be one the collector could see on AWS: a public address. */
+function pretendedAddress(text: string): string {
+  try {
+    return parsePublicIp(text).text;
+  } catch {
+    throw new Error('the pretended visitor address must be a public IPv4 or IPv6 address');
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -22,7 +22,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 export type RouteAuthorisation = 'apiKey' | 'iam' | 'public';
 
 /** The function serving a route; the stack and the local server map each name to their function. */
-export type RouteFunction = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'breachReport' | 'complianceRegister';
+export type RouteFunction = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'breachReport' | 'collect' | 'complianceRegister';
 
 /** A request body schema of lib/api/openapi.json (components.schemas), written draft-4 compatible. */
 export type RequestSchemaName = keyof typeof openapi.components.schemas;
@@ -55,6 +55,8 @@ export interface ApiRoute {
   /** A method-level limit for all callers together; required for public routes (no usage plan applies). */
   readonly throttle?: RouteThrottle;
   readonly cors?: RouteCors;
+  /** Why anyone may call this public route (cdk-nag's authorizer findings are acknowledged with it). */
+  readonly publicBecause?: string;
 }
 
 /** The public data-subject request form is embedded in controllers' websites: any origin may send a JSON POST. */
@@ -65,6 +67,18 @@ export const DATA_SUBJECT_FORM_CORS: RouteCors = {
   maxAgeSeconds: 3600,
 };
 const PUBLIC_ROUTE_THROTTLE: RouteThrottle = { rateLimit: 2, burstLimit: 10 };
+/**
+ * Page views of every configured site together: one beacon per page view, so far above the request form's
+ * limit. One site cannot take it all: the per-site ceiling (each site's pageViewsPerMinute) refuses
+ * a site's excess in the function, and the firewall limits each client address on this route.
+ */
+export const COLLECTOR_THROTTLE: RouteThrottle = { rateLimit: 200, burstLimit: 400 };
+/** The snippet is cached by browsers for a year at its versioned URL: few requests. */
+const SNIPPET_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 100 };
+const COLLECTOR_PUBLIC_BECAUSE =
+  "Public by design: website visitors' browsers report page views with the site's publishable key, which records page " +
+  'views for that site from its own origins and nothing else (no listing, search or enrichment). Method-throttled, ' +
+  'per-site ceiling in the function, per-IP WAF rule on the route.';
 
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/v1/enrich/{ip}', function: 'enrich', authorisation: 'apiKey' },
@@ -92,6 +106,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
     cors: DATA_SUBJECT_FORM_CORS,
   },
   { method: 'GET', path: '/v1/compliance/register', function: 'complianceRegister', authorisation: 'apiKey' },
+  // The body is text/plain (what navigator.sendBeacon sends, no CORS preflight): the function validates it.
+  { method: 'POST', path: '/v1/collect', function: 'collect', authorisation: 'public', throttle: COLLECTOR_THROTTLE, publicBecause: COLLECTOR_PUBLIC_BECAUSE },
+  {
+    method: 'GET',
+    path: '/v1/snippet.js',
+    function: 'collect',
+    authorisation: 'public',
+    throttle: SNIPPET_THROTTLE,
+    publicBecause: 'Public by design: the page-view snippet is a static script every visitor\'s browser loads; it holds no data.',
+  },
   // The breach report's schema is lambdas/breach-shared/report-schema.ts (validated by the function only).
   { method: 'POST', path: '/v1/operator/breaches', function: 'breachReport', authorisation: 'iam' },
 ];

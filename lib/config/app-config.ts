@@ -18,6 +18,8 @@ export interface TenantConfig {
   readonly auditorPrincipals: readonly string[];
   /** What the controller instructed, as recorded; reviewed against the agreement at synth (lib/compliance/instruction-review.ts). */
   readonly instructions: ControllerInstructions;
+  /** The tenant's websites whose page views the snippet may report to the public collector. */
+  readonly sites: readonly SiteConfig[];
 }
 
 /** Settings a controller may instruct (agreement 2.4); each is checked against the agreement and the deployment. */
@@ -42,6 +44,33 @@ export interface ProcessorIdentity {
   readonly dpo: { readonly name: string; readonly email: string };
 }
 
+/**
+ * One website of a tenant that reports page views through the snippet (POST /v1/collect). Its
+ * publishable key is embedded in the page for anyone to read: it records page views of this site
+ * from these origins and does nothing else (it is not an API key).
+ */
+export interface SiteConfig {
+  /** Stored with each visit; 1–100 letters, digits, `._:-`, never an IP address. */
+  readonly siteId: string;
+  /** `pk_` and 20–64 letters, digits, `_` or `-`; unique across all tenants. */
+  readonly publishableKey: string;
+  /** Origins (`https://host[:port]`; `http://localhost[:port]` for local trials) whose pages may report. */
+  readonly allowedOrigins: readonly string[];
+  /** Sec-GPC: 1 means nothing is recorded. @default true */
+  readonly honourGlobalPrivacyControl: boolean;
+  /** DNT: 1 means nothing is recorded. @default true */
+  readonly honourDoNotTrack: boolean;
+  /** Ceiling on the page views the collector accepts for this site in any one minute. @default 600 */
+  readonly pageViewsPerMinute: number;
+}
+
+/** Concurrent executions reserved per API function: its guaranteed share, and its cap. */
+export interface ReservedConcurrency {
+  readonly enrich: number;
+  readonly visits: number;
+  readonly visitorData: number;
+}
+
 /** The whole deployment's configuration, validated once at the edge (see load-config.ts). */
 export interface AppConfig {
   /** Who the processor is: named in the register, the change notices and the audit packs. */
@@ -52,6 +81,19 @@ export interface AppConfig {
   readonly region: EuRegion;
   /** How long any personal data (visits, logs holding IPs) is kept, in days (1–3650). */
   readonly retentionDays: number;
+  /**
+   * Partition keys each tenant's visits are spread over (1–MAX_VISIT_SHARDS, default DEFAULT_VISIT_SHARDS):
+   * one partition key takes about 1,000 visits per second. Raise it for a tenant with more; never lower it.
+   */
+  readonly visitShards: number;
+  /**
+   * Reserved concurrency of the API functions: a busy route cannot take the concurrency the others
+   * need, and none can take all of the account's. Their sum, with the small fixed reservations of the
+   * other functions, must leave the 100 unreserved executions AWS requires of accountConcurrencyLimit.
+   */
+  readonly reservedConcurrency: ReservedConcurrency;
+  /** The account's Lambda concurrent-executions quota in eu-central-1 (AWS default 1,000; raise it with Service Quotas first). */
+  readonly accountConcurrencyLimit: number;
   /** The operator's own MMDB file; undefined means the default database built from @ip-location-db/asn. */
   readonly mmdbPath: string | undefined;
   readonly tenants: readonly TenantConfig[];

@@ -1,6 +1,9 @@
 import { TENANT_ID_PATTERN } from '../../lambdas/shared/tenants/tenant-id.js';
+import { DEFAULT_VISIT_SHARDS, MAX_VISIT_SHARDS } from '../../lambdas/shared/visits/table-schema.js';
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
-import type { AppConfig, ControllerInstructions, ProcessorIdentity, TenantConfig } from './app-config.js';
+import type { AppConfig, ControllerInstructions, ProcessorIdentity, ReservedConcurrency, TenantConfig } from './app-config.js';
+import { integerIn } from './config-values.js';
+import { sitesFrom } from './sites-config.js';
 
 /** Reads a raw context value; matches `Node.tryGetContext` so the app can pass `app.node`. */
 export interface ContextSource {
@@ -22,6 +25,9 @@ const ROLE_ARN_PATTERN = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/*-]+$/;
 
 export const DEFAULTS = {
   retentionDays: 30,
+  visitShards: DEFAULT_VISIT_SHARDS,
+  reservedConcurrency: { enrich: 50, visits: 50, visitorData: 10 },
+  accountConcurrencyLimit: 1000,
   auditLogRetentionDays: 400,
   breachRecordRetentionYears: 5,
   rateLimit: 50,
@@ -66,6 +72,9 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   }
 
   const retentionDays = integerIn(read('retentionDays') ?? DEFAULTS.retentionDays, 1, 3650, 'retentionDays', problems);
+  const visitShards = integerIn(read('visitShards') ?? DEFAULTS.visitShards, 1, MAX_VISIT_SHARDS, 'visitShards', problems);
+  const accountConcurrencyLimit = integerIn(read('accountConcurrencyLimit') ?? DEFAULTS.accountConcurrencyLimit, 1000, 1_000_000, 'accountConcurrencyLimit', problems);
+  const reservedConcurrency = reservedConcurrencyFrom(read('reservedConcurrency') ?? DEFAULTS.reservedConcurrency, accountConcurrencyLimit, problems);
   const auditLogRetentionDays = integerIn(
     read('auditLogRetentionDays') ?? DEFAULTS.auditLogRetentionDays, 92, 3650, 'auditLogRetentionDays', problems,
   );
@@ -98,6 +107,9 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     account: account as string | undefined,
     region: DEPLOYMENT_REGION,
     retentionDays,
+    visitShards,
+    reservedConcurrency,
+    accountConcurrencyLimit,
     auditLogRetentionDays,
     mmdbPath: typeof mmdbPath === 'string' ? mmdbPath : undefined,
     tenants,
@@ -110,6 +122,30 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   };
 }
 
+/** Reserved by the functions outside the configuration: data-subject requests 5, breach report 5, breach notify 2. */
+export const FIXED_RESERVED_CONCURRENCY = 12;
+/** AWS refuses a reservation that leaves fewer unreserved executions than this. */
+export const MIN_UNRESERVED_CONCURRENCY = 100;
+
+function reservedConcurrencyFrom(value: unknown, accountLimit: number, problems: string[]): ReservedConcurrency {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('reservedConcurrency: must be an object { enrich, visits, visitorData }');
+    return DEFAULTS.reservedConcurrency;
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (!(key in DEFAULTS.reservedConcurrency)) problems.push(`reservedConcurrency.${key}: unknown function`);
+  const share = (key: keyof ReservedConcurrency) => integerIn(raw[key] ?? DEFAULTS.reservedConcurrency[key], 1, accountLimit, `reservedConcurrency.${key}`, problems);
+  const reserved = { enrich: share('enrich'), visits: share('visits'), visitorData: share('visitorData') };
+  const total = reserved.enrich + reserved.visits + reserved.visitorData + FIXED_RESERVED_CONCURRENCY;
+  if (total > accountLimit - MIN_UNRESERVED_CONCURRENCY) {
+    problems.push(
+      `reservedConcurrency: ${total} reserved executions (with ${FIXED_RESERVED_CONCURRENCY} of the other functions) leave fewer than ` +
+        `${MIN_UNRESERVED_CONCURRENCY} of accountConcurrencyLimit ${accountLimit} unreserved, which AWS refuses: raise the quota and accountConcurrencyLimit first`,
+    );
+  }
+  return reserved;
+}
+
 function parseCliValue(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const trimmed = value.trim();
@@ -119,15 +155,6 @@ function parseCliValue(value: unknown): unknown {
     } catch {
       return value;
     }
-  }
-  return value;
-}
-
-function integerIn(raw: unknown, min: number, max: number, key: string, problems: string[]): number {
-  const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${key}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return min;
   }
   return value;
 }
@@ -220,6 +247,8 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
     return [];
   }
   const seen = new Set<string>();
+  /** Publishable keys are unique across tenants: a key names one site of one tenant. */
+  const publishableKeys = new Set<string>();
   return value.map((raw, i): TenantConfig => {
     const where = `tenants[${i}]`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -227,7 +256,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       return raw as TenantConfig;
     }
     const t = raw as Record<string, unknown>;
-    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'instructions', 'auditorPrincipals']);
+    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'sites', 'instructions', 'auditorPrincipals']);
     for (const key of Object.keys(t)) if (!known.has(key)) problems.push(`${where}.${key}: unknown setting`);
     if (typeof t.id !== 'string' || !TENANT_ID_PATTERN.test(t.id)) {
       problems.push(`${where}.id: must be 1–32 lower-case letters, digits or dashes, got ${JSON.stringify(t.id)}`);
@@ -248,6 +277,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       monthlyQuota: integerIn(t.monthlyQuota ?? DEFAULTS.monthlyQuota, 1, 1_000_000_000, `${where}.monthlyQuota`, problems),
       instructions: instructionsFrom(t.instructions, `${where}.instructions`, problems),
       auditorPrincipals: stringsMatching(t.auditorPrincipals ?? [], PRINCIPAL_ARN, `${where}.auditorPrincipals`, 'an IAM principal ARN', problems),
+      sites: sitesFrom(t.sites ?? [], `${where}.sites`, publishableKeys, problems),
     };
   });
 }

@@ -92,7 +92,10 @@ export class EnrichmentApi extends Construct {
       requestModels: route.requestSchema ? { 'application/json': requestModel(this.api, route.requestSchema) } : undefined,
     });
     if (route.throttle) this.throttleMethod(route, route.throttle);
-    Validations.of(method).acknowledge(...AUTHORISATION_FINDINGS[route.authorisation]);
+    const findings = route.publicBecause
+      ? [{ id: 'AwsSolutions-APIG4', reason: route.publicBecause }, { id: 'AwsSolutions-COG4', reason: route.publicBecause }]
+      : AUTHORISATION_FINDINGS[route.authorisation];
+    Validations.of(method).acknowledge(...findings);
     return method;
   }
 

@@ -6,7 +6,7 @@ import { buildTestApp } from '../infra/test-app.js';
 const deployment = { retentionDays: 30, region: 'eu-central-1', allowedRegions: ['eu-central-1', 'eu-west-1'] } as const;
 
 function tenant(id: string, instructions: ControllerInstructions): TenantConfig {
-  return { id, name: id, contactEmails: [`dpo@${id}.example`], rateLimit: 1, burstLimit: 1, monthlyQuota: 1, instructions, auditorPrincipals: [] };
+  return { id, name: id, contactEmails: [`dpo@${id}.example`], rateLimit: 1, burstLimit: 1, monthlyQuota: 1, instructions, auditorPrincipals: [], sites: [] };
 }
 
 describe('controller instructions against the agreement (DPA 2.4)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULTS, DEMO_PROCESSOR, loadConfig } from '../../lib/config/load-config.js';
 import { EU_REGIONS } from '../../lib/eu-regions.js';
+import { SITE_DEFAULTS } from '../../lib/config/sites-config.js';
 
 const tenant = { id: 'acme', name: 'Acme B.V.', contactEmails: ['dpo@acme.example'] };
 const processor = {
@@ -32,11 +33,14 @@ describe('loadConfig', () => {
       region: 'eu-central-1',
       account: undefined,
       retentionDays: DEFAULTS.retentionDays,
+      visitShards: 8,
+      reservedConcurrency: { enrich: 50, visits: 50, visitorData: 10 },
+      accountConcurrencyLimit: 1000,
       breachRecordRetentionYears: 5,
       mmdbPath: undefined,
       allowedRegions: [...EU_REGIONS],
     });
-    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, instructions: {}, auditorPrincipals: [] });
+    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, sites: [], instructions: {}, auditorPrincipals: [] });
   });
 
   it('parses -c overrides, which arrive as strings', () => {
@@ -45,6 +49,9 @@ describe('loadConfig', () => {
       {},
     );
     expect(config.retentionDays).toBe(90);
+    expect(loadConfig(contextOf({ tenants: [tenant], visitShards: '16' }), {}).visitShards).toBe(16);
+    const raised = loadConfig(contextOf({ tenants: [tenant], accountConcurrencyLimit: '5000', reservedConcurrency: '{"enrich":3000,"visits":1000}' }), {});
+    expect(raised.reservedConcurrency).toEqual({ enrich: 3000, visits: 1000, visitorData: 10 });
     expect(config.allowedRegions).toEqual(['eu-central-1']);
     expect(config.account).toBe('123456789012');
   });
@@ -79,6 +86,12 @@ describe('loadConfig', () => {
     [{ retentionDays: 0 }, /retentionDays: must be a whole number from 1 to 3650/],
     [{ retentionDays: 3651 }, /retentionDays: must be a whole number from 1 to 3650/],
     [{ retentionDays: 7.5 }, /retentionDays/],
+    [{ visitShards: 0 }, /visitShards: must be a whole number from 1 to 32/],
+    [{ visitShards: 33 }, /visitShards: must be a whole number from 1 to 32/],
+    [{ reservedConcurrency: { enrich: 0 } }, /reservedConcurrency\.enrich: must be a whole number from 1 to 1000/],
+    [{ reservedConcurrency: { search: 5 } }, /reservedConcurrency\.search: unknown function/],
+    [{ reservedConcurrency: { enrich: 800, visits: 80 } }, /reservedConcurrency: 902 reserved executions .* leave fewer than 100 of accountConcurrencyLimit 1000/],
+    [{ accountConcurrencyLimit: 500 }, /accountConcurrencyLimit: must be a whole number from 1000/],
     [{ account: '12345' }, /account: must be a 12-digit/],
     [{ tenants: [] }, /tenants: must be a non-empty list/],
     [{ tenants: [{ ...tenant, name: ' ' }] }, /tenants\[0\]\.name: every tenant needs a name/],
@@ -103,5 +116,55 @@ describe('loadConfig', () => {
   it('reports every problem at once', () => {
     const problems = problemsOf({ region: 'us-east-1', retentionDays: -1, tenants: [] });
     expect(problems).toHaveLength(3);
+  });
+});
+
+describe('loadConfig: sites and publishable keys', () => {
+  const site = { siteId: 'www.acme.example', publishableKey: 'pk_acme_0123456789abcdefghij', allowedOrigins: ['https://www.acme.example'] };
+  const withSites = (...sites: unknown[]) => ({ tenants: [{ ...tenant, sites }] });
+
+  it('honours Global Privacy Control and Do Not Track unless told otherwise', () => {
+    const config = loadConfig(contextOf(withSites(site)), {});
+    expect(config.tenants[0]!.sites).toEqual([{ ...site, ...SITE_DEFAULTS }]);
+    expect(SITE_DEFAULTS).toMatchObject({ honourGlobalPrivacyControl: true, honourDoNotTrack: true });
+  });
+
+  it('keeps explicit choices and canonicalises origins (host case)', () => {
+    const config = loadConfig(
+      contextOf(withSites({ ...site, allowedOrigins: ['https://WWW.Acme.example', 'http://localhost:3001'], honourDoNotTrack: false, pageViewsPerMinute: 60 })),
+      {},
+    );
+    expect(config.tenants[0]!.sites[0]).toMatchObject({
+      allowedOrigins: ['https://www.acme.example', 'http://localhost:3001'],
+      honourGlobalPrivacyControl: true,
+      honourDoNotTrack: false,
+      pageViewsPerMinute: 60,
+    });
+  });
+
+  it.each([
+    ['not a list', 'nope', /sites: must be a list/],
+    ['an unknown setting', [{ ...site, cookies: true }], /sites\[0\]\.cookies: unknown setting/],
+    ['a bad site id', [{ ...site, siteId: '-bad id' }], /sites\[0\]\.siteId/],
+    ['a site id that is an IP address', [{ ...site, siteId: '192.0.2.1' }], /not an IP address/],
+    ['a duplicate site id', [site, { ...site, publishableKey: 'pk_acme_other_0123456789ab' }], /sites\[1\]\.siteId: duplicate/],
+    ['a short publishable key', [{ ...site, publishableKey: 'pk_short' }], /publishableKey: must be pk_/],
+    ['an API-key-like publishable key', [{ ...site, publishableKey: 'x'.repeat(30) }], /publishableKey: must be pk_/],
+    ['no origins', [{ ...site, allowedOrigins: [] }], /allowedOrigins: must be a non-empty list/],
+    ['an origin with a path', [{ ...site, allowedOrigins: ['https://www.acme.example/shop'] }], /allowedOrigins\[0\]: must be an origin alone/],
+    ['an origin with a trailing slash', [{ ...site, allowedOrigins: ['https://www.acme.example/'] }], /allowedOrigins\[0\]/],
+    ['a plain-http origin', [{ ...site, allowedOrigins: ['http://www.acme.example'] }], /allowedOrigins\[0\]/],
+    ['an IPv4 origin', [{ ...site, allowedOrigins: ['https://192.0.2.10'] }], /allowedOrigins\[0\]/],
+    ['an IPv6 origin', [{ ...site, allowedOrigins: ['https://[2001:db8::1]'] }], /allowedOrigins\[0\]/],
+    ['a wildcard origin', [{ ...site, allowedOrigins: ['*'] }], /allowedOrigins\[0\]/],
+    ['a non-boolean privacy setting', [{ ...site, honourGlobalPrivacyControl: 'yes' }], /honourGlobalPrivacyControl: must be true or false/],
+    ['a zero ceiling', [{ ...site, pageViewsPerMinute: 0 }], /pageViewsPerMinute: must be a whole number/],
+  ])('refuses %s', (_, sites, problem) => {
+    expect(problemsOf({ tenants: [{ ...tenant, sites }] })).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  it('refuses one publishable key for sites of two tenants', () => {
+    const problems = problemsOf({ tenants: [{ ...tenant, sites: [site] }, { ...tenant, id: 'other', sites: [{ ...site, siteId: 'other.example' }] }] });
+    expect(problems).toEqual([expect.stringMatching(/tenants\[1\]\.sites\[0\]\.publishableKey: already the key of another site/)]);
   });
 });

@@ -2,9 +2,9 @@ import { type CsvLayout, ColumnSpecError, parseCsvLayout } from './csv-columns.j
 import { CsvSyntaxError, csvRecords } from './csv-records.js';
 import { FieldValueError, type TypeOverrides, parseFieldText } from './field-types.js';
 import { InputError, readInputText } from './input-error.js';
-import { parseIpAddress, parseNetwork } from './ip-address.js';
+import { parseTreeAddress, parseTreeNetwork } from './tree-address.js';
 import type { MmdbMap, MmdbValue } from './mmdb-value.js';
-import type { MmdbWriter } from './mmdb-writer.js';
+import type { NetworkSink } from './mmdb-writer.js';
 
 export interface CsvInputOptions {
   /** Column names for a file without a header row (same syntax as a header); undefined: the first row is the header. */
@@ -16,7 +16,7 @@ export interface CsvInputOptions {
 }
 
 /** Reads a CSV of networks and record fields (see parseCsvLayout) into the writer; returns the row count. */
-export async function readCsvInput(file: string, writer: MmdbWriter, options: CsvInputOptions): Promise<number> {
+export async function readCsvInput(file: string, writer: NetworkSink, options: CsvInputOptions): Promise<number> {
   const text = await readInputText(file);
   const progressEvery = options.progressEvery ?? 100_000;
   let layout: CsvLayout | undefined;
@@ -50,19 +50,19 @@ function layoutOrError(file: string, line: number | undefined, names: readonly s
   }
 }
 
-function insertRow(file: string, line: number, cells: readonly string[], layout: CsvLayout, writer: MmdbWriter): void {
+function insertRow(file: string, line: number, cells: readonly string[], layout: CsvLayout, writer: NetworkSink): void {
   const rowError = (reason: string): InputError => new InputError(file, line, reason);
   if (cells.length !== layout.columnCount) throw rowError(`expected ${layout.columnCount} columns, found ${cells.length}`);
   const record = buildRecord(cells, layout, rowError);
 
   if (layout.kind === 'network') {
-    const network = parseNetwork(cells[layout.networkIndex]!.trim());
+    const network = parseTreeNetwork(cells[layout.networkIndex]!.trim());
     if (!network) throw rowError(`column ${layout.networkIndex + 1} is not a valid CIDR network`);
     writer.insertNetwork(network.address.value, network.treePrefixLength, record);
     return;
   }
-  const start = parseIpAddress(cells[layout.startIndex]!.trim());
-  const end = parseIpAddress(cells[layout.endIndex]!.trim());
+  const start = parseTreeAddress(cells[layout.startIndex]!.trim());
+  const end = parseTreeAddress(cells[layout.endIndex]!.trim());
   if (!start) throw rowError(`column ${layout.startIndex + 1} (range start) is not a valid IP address`);
   if (!end) throw rowError(`column ${layout.endIndex + 1} (range end) is not a valid IP address`);
   if (start.family !== end.family) throw rowError(`the range mixes an IPv${start.family} start with an IPv${end.family} end`);

@@ -1,23 +1,12 @@
+import { DATA_TYPE, PAYLOAD_SIZE_BASE, POINTER_BASE } from '../../lambdas/shared/enrichment/mmdb-format.js';
 import { type MmdbMap, type MmdbValue, MmdbNumber, canonicalKey, sortedKeys } from './mmdb-value.js';
 
-/** Type numbers from the spec's "Output Data Section". */
-const TYPE = {
-  pointer: 1,
-  utf8_string: 2,
-  double: 3,
-  bytes: 4,
-  uint16: 5,
-  uint32: 6,
-  map: 7,
-  int32: 8,
-  uint64: 9,
-  uint128: 10,
-  array: 11,
-  boolean: 14,
-  float: 15,
-} as const;
+const MAX_PAYLOAD_SIZE = PAYLOAD_SIZE_BASE.threeBytes + 0xff_ffff;
+const SPILL_BYTES = 16 * 1024 * 1024;
 
-const MAX_PAYLOAD_SIZE = 65_821 + 0xff_ffff;
+function isContainer(value: MmdbValue): boolean {
+  return typeof value === 'object' && !(value instanceof MmdbNumber) && !(value instanceof Uint8Array);
+}
 
 /** Where a value's full (non-pointer) encoding starts and how many bytes it takes. */
 interface WrittenValue {
@@ -27,9 +16,9 @@ interface WrittenValue {
 
 /** Bytes a pointer to `offset` takes (spec: "Pointers"). */
 function pointerSize(offset: number): number {
-  if (offset < 2048) return 2;
-  if (offset < 526_336) return 3;
-  if (offset < 134_744_064) return 4;
+  if (offset < POINTER_BASE.twoBytes) return 2;
+  if (offset < POINTER_BASE.threeBytes) return 3;
+  if (offset < POINTER_BASE.fourBytes) return 4;
   return 5;
 }
 
@@ -42,12 +31,23 @@ function pointerSize(offset: number): number {
 export class DataEncoder {
   private bytes = Buffer.alloc(64 * 1024);
   private length = 0;
+  /** Bytes already handed to `spill` (they precede `bytes`). */
+  private spilled = 0;
   private readonly written = new Map<string, WrittenValue>();
+  private containersUnique = false;
+  private remembers: ((text: string) => boolean) | undefined;
 
-  constructor(private readonly deduplicate: boolean) {}
+  /**
+   * With `spill`, every 16 MB of finished bytes are handed over (to be written out) and dropped, so a data
+   * section of hundreds of MB is never held in memory: pointers only ever refer back by offset.
+   */
+  constructor(
+    private readonly deduplicate: boolean,
+    private readonly spill?: (bytes: Buffer) => void,
+  ) {}
 
   get size(): number {
-    return this.length;
+    return this.spilled + this.length;
   }
 
   /** Writes a top-level value (once) and returns the offset of its full encoding. */
@@ -58,7 +58,26 @@ export class DataEncoder {
     return this.writeInline(value, key);
   }
 
-  /** The encoded bytes so far (a view, valid until the next write). */
+  /**
+   * Writes a value the caller knows to be new (registry records, each built once): its maps and arrays
+   * are written without computing or remembering their keys, which would cost memory per record; its
+   * strings and numbers are still stored once, except strings `remembers` says occur only here.
+   * Returns the value's offset.
+   */
+  addUnique(value: MmdbValue, remembers?: (text: string) => boolean): number {
+    const offset = this.size;
+    this.containersUnique = true;
+    this.remembers = remembers;
+    try {
+      this.encode(value);
+    } finally {
+      this.containersUnique = false;
+      this.remembers = undefined;
+    }
+    return offset;
+  }
+
+  /** The encoded bytes so far that were not spilled (a view, valid until the next write). */
   contents(): Buffer {
     return this.bytes.subarray(0, this.length);
   }
@@ -68,6 +87,10 @@ export class DataEncoder {
       this.writeInline(value, '');
       return;
     }
+    if (this.containersUnique && (isContainer(value) || (typeof value === 'string' && this.remembers?.(value) === false))) {
+      this.encode(value);
+      return;
+    }
     const key = canonicalKey(value);
     const existing = this.written.get(key);
     if (existing && pointerSize(existing.offset) < existing.size) this.writePointer(existing.offset);
@@ -75,32 +98,32 @@ export class DataEncoder {
   }
 
   private writeInline(value: MmdbValue, key: string): number {
-    const offset = this.length;
+    const offset = this.size;
     this.encode(value);
-    if (this.deduplicate && !this.written.has(key)) this.written.set(key, { offset, size: this.length - offset });
+    if (this.deduplicate && !this.written.has(key)) this.written.set(key, { offset, size: this.size - offset });
     return offset;
   }
 
   private encode(value: MmdbValue): void {
     if (typeof value === 'string') {
       const byteLength = Buffer.byteLength(value, 'utf8');
-      this.writeControl(TYPE.utf8_string, byteLength);
+      this.writeControl(DATA_TYPE.utf8_string, byteLength);
       this.reserve(byteLength);
       this.length += this.bytes.write(value, this.length, 'utf8');
     } else if (typeof value === 'boolean') {
-      this.writeControl(TYPE.boolean, value ? 1 : 0);
+      this.writeControl(DATA_TYPE.boolean, value ? 1 : 0);
     } else if (value instanceof MmdbNumber) {
       this.encodeNumber(value);
     } else if (value instanceof Uint8Array) {
-      this.writeControl(TYPE.bytes, value.length);
+      this.writeControl(DATA_TYPE.bytes, value.length);
       this.writeBytes(value);
     } else if (Array.isArray(value)) {
-      this.writeControl(TYPE.array, value.length);
+      this.writeControl(DATA_TYPE.array, value.length);
       for (const item of value as readonly MmdbValue[]) this.writeValue(item);
     } else {
       const map = value as MmdbMap;
       const keys = sortedKeys(map);
-      this.writeControl(TYPE.map, keys.length);
+      this.writeControl(DATA_TYPE.map, keys.length);
       for (const key of keys) {
         this.writeValue(key);
         this.writeValue(map[key]!);
@@ -111,27 +134,27 @@ export class DataEncoder {
   private encodeNumber({ type, value }: MmdbNumber): void {
     switch (type) {
       case 'double':
-        this.writeControl(TYPE.double, 8);
+        this.writeControl(DATA_TYPE.double, 8);
         this.reserve(8);
         this.length = this.bytes.writeDoubleBE(value as number, this.length);
         return;
       case 'float':
-        this.writeControl(TYPE.float, 4);
+        this.writeControl(DATA_TYPE.float, 4);
         this.reserve(4);
         this.length = this.bytes.writeFloatBE(value as number, this.length);
         return;
       case 'int32':
         // Negative values take all four bytes (two's complement); positive ones as few as needed.
         if ((value as number) < 0) {
-          this.writeControl(TYPE.int32, 4);
+          this.writeControl(DATA_TYPE.int32, 4);
           this.reserve(4);
           this.length = this.bytes.writeInt32BE(value as number, this.length);
           return;
         }
-        this.writeUnsigned(TYPE.int32, BigInt(value));
+        this.writeUnsigned(DATA_TYPE.int32, BigInt(value));
         return;
       default:
-        this.writeUnsigned(TYPE[type], BigInt(value));
+        this.writeUnsigned(DATA_TYPE[type], BigInt(value));
     }
   }
 
@@ -144,13 +167,13 @@ export class DataEncoder {
   }
 
   private writePointer(target: number): void {
-    if (target < 2048) {
+    if (target < POINTER_BASE.twoBytes) {
       this.writeBytes([0x20 | (target >>> 8), target & 0xff]);
-    } else if (target < 526_336) {
-      const v = target - 2048;
+    } else if (target < POINTER_BASE.threeBytes) {
+      const v = target - POINTER_BASE.twoBytes;
       this.writeBytes([0x28 | (v >>> 16), (v >>> 8) & 0xff, v & 0xff]);
-    } else if (target < 134_744_064) {
-      const v = target - 526_336;
+    } else if (target < POINTER_BASE.fourBytes) {
+      const v = target - POINTER_BASE.threeBytes;
       this.writeBytes([0x30 | (v >>> 24), (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
     } else {
       this.writeBytes([0x38, target >>> 24, (target >>> 16) & 0xff, (target >>> 8) & 0xff, target & 0xff]);
@@ -162,19 +185,19 @@ export class DataEncoder {
     if (size > MAX_PAYLOAD_SIZE) throw new RangeError(`a value of ${size} bytes/entries exceeds the MMDB limit`);
     let sizeBits: number;
     let sizeBytes: number[];
-    if (size < 29) {
+    if (size < PAYLOAD_SIZE_BASE.oneByte) {
       sizeBits = size;
       sizeBytes = [];
-    } else if (size < 285) {
+    } else if (size < PAYLOAD_SIZE_BASE.twoBytes) {
       sizeBits = 29;
-      sizeBytes = [size - 29];
-    } else if (size < 65_821) {
+      sizeBytes = [size - PAYLOAD_SIZE_BASE.oneByte];
+    } else if (size < PAYLOAD_SIZE_BASE.threeBytes) {
       sizeBits = 30;
-      const v = size - 285;
+      const v = size - PAYLOAD_SIZE_BASE.twoBytes;
       sizeBytes = [v >>> 8, v & 0xff];
     } else {
       sizeBits = 31;
-      const v = size - 65_821;
+      const v = size - PAYLOAD_SIZE_BASE.threeBytes;
       sizeBytes = [v >>> 16, (v >>> 8) & 0xff, v & 0xff];
     }
     if (type <= 7) this.writeBytes([(type << 5) | sizeBits, ...sizeBytes]);
@@ -187,9 +210,15 @@ export class DataEncoder {
   }
 
   private reserve(extra: number): void {
+    if (this.spill && this.length + extra > SPILL_BYTES && this.length > 0) {
+      this.spill(this.bytes.subarray(0, this.length));
+      this.spilled += this.length;
+      this.length = 0;
+    }
     if (this.length + extra <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < this.length + extra) capacity *= 2;
+    // Grow by half: a data section of several hundred MB must not briefly need three times its size.
+    let capacity = Math.ceil(this.bytes.length * 1.5);
+    while (capacity < this.length + extra) capacity = Math.ceil(capacity * 1.5);
     const grown = Buffer.alloc(capacity);
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;

@@ -1,7 +1,18 @@
-import type { IpAddress } from '../ip/ip-address.js';
+import { networkCidr, type IpAddress } from '../ip/ip-address.js';
 import { classify, type Classification } from './classify.js';
-import type { DatabaseInfo, MmdbDatabase } from './mmdb-database.js';
+import type { DatabaseInfo, DatabaseMatch, MmdbDatabase } from './mmdb-database.js';
 import { recordFields } from './record-fields.js';
+
+/** The registry's evidence for the answer (databases built from RPSL dumps); see RegistryFields. */
+export interface RegistryEvidence {
+  readonly netname: string | null;
+  readonly status: string | null;
+  readonly orgType: string | null;
+  readonly source: string | null;
+  readonly lastModified: string | null;
+  /** Why the network got its classification. */
+  readonly evidence: string | null;
+}
 
 /** The one answer shape of the API, whatever kind of MMDB is loaded; unknown values are null. */
 export interface Enrichment {
@@ -20,7 +31,8 @@ export interface Enrichment {
   /** ISO 3166-1 alpha-2 code. */
   readonly country: string | null;
   readonly classification: Classification;
-  readonly database: EnrichmentSource;
+  /** What the registry says about the network; null unless the database was built from registry data. */
+  readonly registry: RegistryEvidence | null;
 }
 
 export interface EnrichmentSource {
@@ -32,7 +44,16 @@ export interface EnrichmentSource {
 
 export interface Enricher {
   readonly database: DatabaseInfo;
+  /** The database block of an answer: sent once per response, not once per address. */
+  readonly source: EnrichmentSource;
   enrich(address: IpAddress): Enrichment;
+  /** The enrichment and its network's prefix length (null when not found), for callers that widen the network. */
+  enrichWithPrefixLength(address: IpAddress): EnrichmentWithPrefixLength;
+}
+
+export interface EnrichmentWithPrefixLength {
+  readonly enrichment: Enrichment;
+  readonly prefixLength: number | null;
 }
 
 /** What a database record says, read once per record: the reader hands out the same (cached) object. */
@@ -57,25 +78,37 @@ export function createEnricher(database: MmdbDatabase): Enricher {
     if (!known) described.set(record, (known = describe(record)));
     return known;
   };
+  const answer = (address: IpAddress, match: DatabaseMatch | undefined): Enrichment => {
+    const { fields, classification } = match ? describeOnce(match.record) : NO_RECORD;
+    return {
+      ip: address.text,
+      found: match !== undefined,
+      network: match ? networkCidr(address, match.prefixLength) : null,
+      organisation: fields.organisation,
+      domain: fields.domain,
+      asn: fields.asnNumber === null ? null : { number: fields.asnNumber, organisation: fields.asnOrganisation },
+      isp: fields.isp,
+      connectionType: fields.connectionType,
+      userType: fields.userType,
+      country: fields.country,
+      classification,
+      registry: fields.registry && {
+        netname: fields.registry.netname,
+        status: fields.registry.status,
+        orgType: fields.registry.orgType,
+        source: fields.registry.source,
+        lastModified: fields.registry.lastModified,
+        evidence: fields.registry.evidence,
+      },
+    };
+  };
   return {
     database: database.info,
-    enrich(address) {
+    source,
+    enrich: (address) => answer(address, database.lookup(address)),
+    enrichWithPrefixLength(address) {
       const match = database.lookup(address);
-      const { fields, classification } = match ? describeOnce(match.record) : NO_RECORD;
-      return {
-        ip: address.text,
-        found: match !== undefined,
-        network: match?.network ?? null,
-        organisation: fields.organisation,
-        domain: fields.domain,
-        asn: fields.asnNumber === null ? null : { number: fields.asnNumber, organisation: fields.asnOrganisation },
-        isp: fields.isp,
-        connectionType: fields.connectionType,
-        userType: fields.userType,
-        country: fields.country,
-        classification,
-        database: source,
-      };
+      return { enrichment: answer(address, match), prefixLength: match?.prefixLength ?? null };
     },
   };
 }

@@ -9,6 +9,9 @@ import { sampleView } from '../../compliance/support/sample-view.js';
 import { API_ROUTES, findRoute, routeKey, type RouteFunction } from '../../../lib/api/routes.js';
 import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../../lambdas/data-subject-requests/data-subject-requests-api.js';
+import { createCollectorApi } from '../../../lambdas/collect/collector-api.js';
+import { SiteCeiling } from '../../../lambdas/collect/site-ceiling.js';
+import { SiteDirectory } from '../../../lambdas/collect/site-directory.js';
 import { createEnrichApi } from '../../../lambdas/enrich/enrich-api.js';
 import { notifyPendingConsumer } from '../../../lambdas/breach-notify/notify-pending.js';
 import { reportBreachApi } from '../../../lambdas/breach-report/report-breach.js';
@@ -28,12 +31,27 @@ import { lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '..
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { testDatabase } from '../../support/maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
+import { BROWSER_USER_AGENT } from '../../support/collector-harness.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** The two tenants of every test here, as API Gateway identifies them (TENANT_API_KEYS). */
 export const TENANT_A = { apiKeyId: 'key-tenant-a', tenantId: 'tenant-a' } as const;
 export const TENANT_B = { apiKeyId: 'key-tenant-b', tenantId: 'tenant-b' } as const;
+
+/** Tenant A's site whose page views the collector records in every test here. */
+export const IN_PROCESS_SITE_KEY = 'pk_in_process_acme_0123456789';
+export const IN_PROCESS_SITE_ORIGIN = 'https://www.acme.example';
+const IN_PROCESS_SITES = {
+  [IN_PROCESS_SITE_KEY]: {
+    tenantId: TENANT_A.tenantId,
+    siteId: 'www.acme.example',
+    allowedOrigins: [IN_PROCESS_SITE_ORIGIN],
+    honourGlobalPrivacyControl: true,
+    honourDoNotTrack: true,
+    pageViewsPerMinute: 100_000,
+  },
+};
 
 /** An unexpected failure to inject: every dependency that can fail at run time throws it while set. */
 export class Faults {
@@ -70,6 +88,15 @@ const EXAMPLES: Readonly<Partial<Record<string, (sample: RouteSample) => EventPa
   }),
   'OPTIONS /v1/data-subject-requests': () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
   'GET /v1/compliance/register': () => ({ method: 'GET', resource: '/v1/compliance/register' }),
+  'POST /v1/collect': ({ ip, pageUrl }) => ({
+    method: 'POST',
+    resource: '/v1/collect',
+    apiKeyId: null,
+    sourceIp: ip,
+    body: { siteKey: IN_PROCESS_SITE_KEY, pageUrl: `${IN_PROCESS_SITE_ORIGIN}/pricing`, referrer: pageUrl },
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: IN_PROCESS_SITE_ORIGIN, 'User-Agent': BROWSER_USER_AGENT },
+  }),
+  'GET /v1/snippet.js': () => ({ method: 'GET', resource: '/v1/snippet.js', apiKeyId: null }),
   'POST /v1/operator/breaches': ({ ip, pageUrl }) => ({
     method: 'POST',
     resource: '/v1/operator/breaches',
@@ -105,7 +132,7 @@ export interface InProcessFunctions {
    * could, and calls the function of its route (by resource and method).
    */
   call(parts: EventParts, tweak?: (event: APIGatewayProxyEvent) => void): Promise<{ status: number; body: any; text: string }>;
-  /** Items in the visits table, read straight from DynamoDB Local. */
+  /** Visits in the visits table (not the collector's per-site counters), read straight from DynamoDB Local. */
   visitCount(): Promise<number>;
   /** Object versions in the breach register bucket, read straight from the emulator. */
   registerObjectCount(): Promise<number>;
@@ -130,6 +157,7 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
   const visitsLogger = createLogger('visits');
   const visitorDataLogger = createLogger('visitor-data');
   const requestsLogger = createLogger('data-subject-requests');
+  const collectLogger = createLogger('collect');
   const breach = wire(emulator);
   for (const client of [breach.s3, breach.sns, breach.sqs]) failWhen(client, () => faults.error);
   const reportDeps = { ...breach.deps, logger: createLogger('breach-report') };
@@ -170,6 +198,20 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
     breachReport: reportBreachApi(reportDeps),
     // tenant-a's view is published in a bucket of its own (the real S3 reader); tenant-b has none (404).
     complianceRegister: httpApi(createComplianceRegisterApi({ tenants, views: s3RegisterViews(breach.s3, REGISTER_VIEWS_BUCKET, 'register/') }), createLogger('compliance-register')),
+    collect: httpApi(
+      createCollectorApi({
+        enricher,
+        sites: SiteDirectory.of(IN_PROCESS_SITES),
+        ceiling: new SiteCeiling({ client: table.documentClient, tableName: table.tableName, clock: () => new Date() }),
+        visitsOf,
+        keys: async () => keys,
+        retentionDays: 30,
+        clock: () => new Date(),
+        newVisitId: randomUUID,
+        logger: collectLogger,
+      }),
+      collectLogger,
+    ),
   };
   const notify = notifyPendingConsumer(notifyDeps) as unknown as InProcessFunctions['notify'];
 
@@ -185,13 +227,22 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       const route = findRoute(event.httpMethod, event.resource);
       if (!route) throw new Error(`no function serves ${routeKey(event.httpMethod, event.resource)}: declare it in lib/api/routes.ts`);
       const result = await handlers[route.function](event, lambdaContext(route.function));
-      return { status: result.statusCode, body: result.body === '' ? undefined : JSON.parse(result.body), text: result.body };
+      const json = String(result.headers?.['content-type'] ?? '').startsWith('application/json');
+      return { status: result.statusCode, body: json ? JSON.parse(result.body) : undefined, text: result.body };
     },
     async visitCount() {
       let count = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await table.documentClient.send(new ScanCommand({ TableName: table.tableName, Select: 'COUNT', ExclusiveStartKey: startKey }));
+        const page = await table.documentClient.send(
+          new ScanCommand({
+            TableName: table.tableName,
+            Select: 'COUNT',
+            FilterExpression: 'begins_with(pk, :tenant)',
+            ExpressionAttributeValues: { ':tenant': 'TENANT#' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
         count += page.Count ?? 0;
         startKey = page.LastEvaluatedKey;
       } while (startKey);
@@ -219,9 +270,14 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
 function failingWith(faults: Faults, enricher: Enricher): Enricher {
   return {
     database: enricher.database,
+    source: enricher.source,
     enrich(address) {
       if (faults.error) throw faults.error;
       return enricher.enrich(address);
+    },
+    enrichWithPrefixLength(address) {
+      if (faults.error) throw faults.error;
+      return enricher.enrichWithPrefixLength(address);
     },
   };
 }

@@ -49,8 +49,8 @@ describe('loadConfig', () => {
       {},
     );
     expect(config.retentionDays).toBe(90);
-    expect(loadConfig(contextOf({ tenants: [tenant], visitShards: '16' }), {}).visitShards).toBe(16);
-    const raised = loadConfig(contextOf({ tenants: [tenant], accountConcurrencyLimit: '5000', reservedConcurrency: '{"enrich":3000,"visits":1000}' }), {});
+    expect(loadConfig(contextOf({ processor, tenants: [tenant], visitShards: '16' }), {}).visitShards).toBe(16);
+    const raised = loadConfig(contextOf({ processor, tenants: [tenant], accountConcurrencyLimit: '5000', reservedConcurrency: '{"enrich":3000,"visits":1000}' }), {});
     expect(raised.reservedConcurrency).toEqual({ enrich: 3000, visits: 1000, visitorData: 10 });
     expect(config.allowedRegions).toEqual(['eu-central-1']);
     expect(config.account).toBe('123456789012');
@@ -121,7 +121,7 @@ describe('loadConfig', () => {
 
 describe('loadConfig: sites and publishable keys', () => {
   const site = { siteId: 'www.acme.example', publishableKey: 'pk_acme_0123456789abcdefghij', allowedOrigins: ['https://www.acme.example'] };
-  const withSites = (...sites: unknown[]) => ({ tenants: [{ ...tenant, sites }] });
+  const withSites = (...sites: unknown[]) => ({ processor, tenants: [{ ...tenant, sites }] });
 
   it('honours Global Privacy Control and Do Not Track unless told otherwise', () => {
     const config = loadConfig(contextOf(withSites(site)), {});

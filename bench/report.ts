@@ -1,6 +1,7 @@
 // Turns one run's figures into the goals, the printed table and the method notes.
 import type { BundleSizes } from './bundle-size.js';
 import type { ColdStart, ColdStartFigures } from './cold-start.js';
+import type { CollectorBenchmark } from './collector.js';
 import { LAMBDA_CPU_SLOWDOWN, type CostPerMillion } from './cost.js';
 import type { DatabaseOpen } from './database-open.js';
 import type { HandlerLatency, LatencyFigures } from './handler-latency.js';
@@ -27,6 +28,8 @@ export interface BenchmarkResults {
   /** Printed by their own renderers (bench/registry-build.ts, bench/registry-classification.ts), with their goals. */
   readonly registryBuild: RegistryBuildBenchmark;
   readonly registryClassification: RegistryEvaluation;
+  /** The public collector and its snippet (bench/collector.ts). */
+  readonly collector: CollectorBenchmark;
 }
 
 export interface Goal {

@@ -11,6 +11,7 @@ import { createEnricher } from '../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../lambdas/shared/enrichment/mmdb-database.js';
 import { proxyEvent } from '../test/support/api-gateway-events.js';
 import { measureBundleSizes } from './bundle-size.js';
+import { benchmarkCollector, renderCollectorReport } from './collector.js';
 import { benchmarkColdStart } from './cold-start.js';
 import { measureDatabaseOpen } from './database-open.js';
 import { costPerMillion } from './cost.js';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
     const latency = await step('warm handler latency', () =>
       benchmarkHandlerLatency({ addressFile, workDirectory, handlerEnvironment: local.handlerEnvironment, secretFetches: () => local.secrets.calls }),
     );
+    const collector = await step('public collector: snippet size, warm latency, cost per page view', () => benchmarkCollector({ databasePath, backends: local }));
     const visitWriteUnits = await step('write units of a stored visit', () => measureVisitWriteUnits(local.dynamoDbEndpoint, local.tableName));
     const lambdaBundles = await step('bundling the functions', () => buildLambdaBundles(path.join(workDirectory, 'bundles')));
     const bundles = measureBundleSizes(lambdaBundles, databasePath);
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
       cost,
       registryBuild,
       registryClassification,
+      collector,
     };
     mkdirSync(RESULTS_DIRECTORY, { recursive: true });
     const json = `${JSON.stringify({ ...results, goals: evaluateGoals(results) }, null, 2)}\n`;
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(RESULTS_DIRECTORY, 'latest.json'), json);
     console.log(renderReport(results));
     console.log(`\n${renderRegistryBuild(registryBuild)}\n\n${renderRegistryEvaluation(registryClassification)}`);
+    console.log(`\n${renderCollectorReport(collector)}`);
     console.log(`\nJSON: ${path.relative(process.cwd(), resultFile)} (and bench/results/latest.json)`);
   } finally {
     await cleanUp();

@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { type Construct } from 'constructs';
-import { AuditTrail } from './audit/audit-trail.js';
+import { AuditTrail, REGISTER_PREFIX } from './audit/audit-trail.js';
 import { OffboardingReportKey } from './audit/offboarding-report-key.js';
+import { ControllerAuditorAccess } from './compliance/controller-auditor-access.js';
+import { DEPLOYMENT_FACTS_FILE, type DeploymentFacts } from './compliance/deployment-facts.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
@@ -13,6 +15,8 @@ import { RequestCountersTable } from './enrichment/request-counters-table.js';
 import { VisitsTable } from './enrichment/visits-table.js';
 import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
+import { COLLECT_ROUTE } from '../lambdas/collect/collector-api.js';
+import { collectorSitesByKey } from './config/sites-config.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
 import { MisuseSignals } from './security/misuse-signals.js';
 import type { RegisterDocuments } from '../tools/register/register-documents.js';
@@ -26,6 +30,9 @@ export interface EnrichmentStackProps extends StackProps {
   readonly registerDocuments?: RegisterDocuments;
 }
 
+/** Page views one client address may report to the collector in 5 minutes: an office of people browsing. */
+const COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP = 600;
+
 const handlerEntry = (name: string) => fileURLToPath(new URL(`../lambdas/${name}/handler.ts`, import.meta.url));
 
 /** The workload: enrichment API, visits store and everything that protects them. Composition only. */
@@ -36,6 +43,9 @@ export class EnrichmentStack extends Stack {
   readonly visitsFunction: ApiFunction;
   readonly visitorDataFunction: ApiFunction;
   readonly dataSubjectRequestsFunction: ApiFunction;
+  readonly complianceRegisterFunction: ApiFunction;
+  readonly collectFunction: ApiFunction;
+  readonly firewall: ApiFirewall;
   readonly database: MmdbLayer;
   readonly auditTrail: AuditTrail;
   readonly breachRegister: BreachRegister;
@@ -44,6 +54,8 @@ export class EnrichmentStack extends Stack {
   readonly auditors: AuditorAccess | undefined;
   readonly pseudonymKeys: PseudonymKeys;
   readonly requestCounters: RequestCountersTable;
+  /** Per controller with auditors configured: the role that reads its audit packs. */
+  readonly controllerAuditors: ReadonlyMap<string, ControllerAuditorAccess>;
 
   constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
     super(scope, id, props);
@@ -65,10 +77,11 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
     });
-    new ApiFirewall(this, 'Firewall', {
+    this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.api.api.deploymentStage,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
+      collector: { path: COLLECT_ROUTE, requestsPerFiveMinutesPerIp: COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP },
     });
     this.alertTopics = new BreachAlertTopics(this, 'AlertTopics', {
       tenants: config.tenants,
@@ -121,7 +134,6 @@ export class EnrichmentStack extends Stack {
     this.visits.grantVisitorIndexQuery(this.visitorDataFunction.role);
     this.visits.grantItemAccess(this.visitorDataFunction.role, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem');
     pseudonymKeys.grantRead(this.visitorDataFunction.role);
-    pseudonymKeys.denyAllButReaders();
 
     this.requestCounters = new RequestCountersTable(this, 'RequestCounters');
 
@@ -143,12 +155,33 @@ export class EnrichmentStack extends Stack {
     this.alertTopics.grantPublishToTenants(this.dataSubjectRequestsFunction.role);
     this.requestCounters.grantCounting(this.dataSubjectRequestsFunction.role);
 
+    this.collectFunction = new ApiFunction(this, 'Collect', {
+      entry: handlerEntry('collect'),
+      description: "Records page views reported by the snippet on tenants' sites (the visit pipeline) and serves the snippet",
+      layers: [this.database.layer],
+      // Its own share of concurrency: a flood of page views cannot take the tenants' API functions' capacity.
+      reservedConcurrentExecutions: 20,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        ...databaseEnvironment,
+        COLLECTOR_SITES: JSON.stringify(collectorSitesByKey(config.tenants)),
+        VISITS_TABLE_NAME: this.visits.table.tableName,
+        VISIT_SHARDS: String(config.visitShards),
+        VISIT_TTL_DAYS: String(this.visits.itemTtlDays),
+        PSEUDONYM_SECRET_ARNS: pseudonymKeys.secretArnsJson(),
+      },
+    });
+    // PutItem: the visit; UpdateItem: the per-site ceiling's counter. No read of any visit.
+    this.visits.grantItemAccess(this.collectFunction.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    pseudonymKeys.grantRead(this.collectFunction.role);
+    pseudonymKeys.denyAllButReaders();
+
     this.breachRegister = new BreachRegister(this, 'BreachRegister', {
       retentionYears: config.breachRecordRetentionYears,
       accessLogRetentionDays: config.auditLogRetentionDays,
     });
     this.breachReporting = new BreachReporting(this, 'BreachReporting', {
-      parent: this.api.api.root.resourceForPath('/v1/operator'),
       register: this.breachRegister,
       alertTopics: this.alertTopics,
       retentionDays: config.retentionDays,
@@ -159,7 +192,8 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.auditLogRetentionDays,
       dataEventBuckets: [this.breachRegister.bucket],
       dataEventTables: [this.visits.table],
-      tableWritersNotRecorded: [this.visitsFunction.role, this.visitorDataFunction.role],
+      tableWritersNotRecorded: [this.visitsFunction.role, this.visitorDataFunction.role, this.collectFunction.role],
+      dataEventTopicArnPrefixes: [this.alertTopics.tenantTopicArnPrefix],
       logEncryptionKey: logKey,
     });
     new OffboardingReportKey(this, 'OffboardingReportKey');
@@ -173,12 +207,35 @@ export class EnrichmentStack extends Stack {
         ? new AuditorAccess(this, 'Auditors', { principals: config.auditorPrincipals, register: this.breachRegister })
         : undefined;
     if (this.auditors) this.auditTrail.grantRead(this.auditors.role);
+    this.controllerAuditors = new Map(
+      config.tenants
+        .filter((tenant) => tenant.auditorPrincipals.length > 0)
+        .map((tenant) => [tenant.id, new ControllerAuditorAccess(this, `Auditors-${tenant.id}`, { tenantId: tenant.id, principals: tenant.auditorPrincipals, auditTrail: this.auditTrail })]),
+    );
+    this.complianceRegisterFunction = new ApiFunction(this, 'ComplianceRegister', {
+      entry: handlerEntry('compliance-register'),
+      description: "Serves each controller its view of the Art. 30 register from the audit bucket (read-only)",
+      memorySize: 256,
+      reservedConcurrentExecutions: 5,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        TENANT_API_KEYS: tenantApiKeys,
+        REGISTER_BUCKET: this.auditTrail.bucket.bucketName,
+        REGISTER_PREFIX,
+      },
+    });
+    this.auditTrail.grantReadUnder(
+      this.complianceRegisterFunction.role,
+      `${REGISTER_PREFIX}controllers/`,
+      "The function reads the published controller views only (one object per tenant, chosen by the caller's API key); no trail files, no whole register.",
+    );
     if (props.registerDocuments) {
       new RegisterPublication(this, 'Register', {
         bucket: this.auditTrail.bucket,
         bucketKey: this.auditTrail.encryptionKey,
-        keyPrefix: 'register/',
-        documents: props.registerDocuments,
+        keyPrefix: REGISTER_PREFIX,
+        documents: { ...props.registerDocuments, [DEPLOYMENT_FACTS_FILE]: this.toJsonString(this.deploymentFacts(pseudonymKeys)) },
         retentionDays: config.retentionDays,
         logEncryptionKey: logKey,
       });
@@ -194,6 +251,8 @@ export class EnrichmentStack extends Stack {
         this.visitsFunction.function,
         this.visitorDataFunction.function,
         this.dataSubjectRequestsFunction.function,
+        this.complianceRegisterFunction.function,
+        this.collectFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
       ],
@@ -210,20 +269,41 @@ export class EnrichmentStack extends Stack {
       },
     });
 
-    this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/enrich', this.enrichFunction.function, 'BatchRequest');
-    this.api.addTenantRoute('GET', '/v1/health', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function, 'RecordVisitRequest');
-    this.api.addTenantRoute('GET', '/v1/visits', this.visitsFunction.function);
-    this.api.addTenantRoute('POST', '/v1/visitor-data/search', this.visitorDataFunction.function, 'VisitorDataSearchRequest');
-    this.api.addTenantRoute('POST', '/v1/visitor-data/erase', this.visitorDataFunction.function, 'VisitorDataEraseRequest');
-    const publicThrottle = { rateLimit: 2, burstLimit: 10 };
-    this.api.addPublicRoute('POST', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle, 'DataSubjectRequest');
-    this.api.addPublicRoute('OPTIONS', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle);
+    this.api.addRoutes({
+      enrich: this.enrichFunction.function,
+      visits: this.visitsFunction.function,
+      visitorData: this.visitorDataFunction.function,
+      dataSubjectRequests: this.dataSubjectRequestsFunction.function,
+      breachReport: this.breachReporting.reportFunction.function,
+      complianceRegister: this.complianceRegisterFunction.function,
+      collect: this.collectFunction.function,
+    });
 
+    new CfnOutput(this, 'AuditBucket', { value: this.auditTrail.bucket.bucketName });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
     new CfnOutput(this, 'BreachApiUrl', { value: this.api.api.urlForPath('/v1/operator/breaches') });
     new CfnOutput(this, 'BreachRegisterBucket', { value: this.breachRegister.bucket.bucketName });
     new CfnOutput(this, 'VisitsTableName', { value: this.visits.table.tableName });
+  }
+
+  private deploymentFacts(pseudonymKeys: PseudonymKeys): DeploymentFacts {
+    return {
+      account: this.account,
+      region: this.region,
+      visitsTableArn: this.visits.table.tableArn,
+      pseudonymSecretArns: pseudonymKeys.secretArnsByTenant(),
+      breachRegisterBucket: this.breachRegister.bucket.bucketName,
+      auditBucket: this.auditTrail.bucket.bucketName,
+      tenantTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
+      serviceRoleArns: {
+        enrich: this.enrichFunction.role.roleArn,
+        visits: this.visitsFunction.role.roleArn,
+        visitorData: this.visitorDataFunction.role.roleArn,
+        dataSubjectRequests: this.dataSubjectRequestsFunction.role.roleArn,
+        complianceRegister: this.complianceRegisterFunction.role.roleArn,
+        breachReport: this.breachReporting.reportFunction.role.roleArn,
+        breachNotify: this.breachReporting.notifyFunction.role.roleArn,
+      },
+    };
   }
 }

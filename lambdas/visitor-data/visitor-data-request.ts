@@ -1,11 +1,13 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { validBody } from '../shared/http/request-validation.js';
 import { badRequest } from '../shared/http/http-error.js';
 import { redactIps } from '../shared/logging/redact.js';
 import { MAX_VISITOR_PAGE_SIZE } from '../shared/visits/visits-repository.js';
 import { decodeSearchCursor } from './search-cursor.js';
 
-/** The data subject's address, unchecked (parsePublicIp decides: INVALID_IP, NOT_PUBLIC_ADDRESS), and the request it serves. */
+/** The data subject's address as given (parsePublicIp decides: INVALID_IP, NOT_PUBLIC_ADDRESS), and the request it serves. */
 export interface EraseVisitorDataRequest {
-  readonly ip: unknown;
+  readonly ip: string;
   /** The data-subject request this call serves (the controller's case number or the DSR- reference): the audit trail's link. */
   readonly requestReference: string;
 }
@@ -20,56 +22,29 @@ export const DEFAULT_SEARCH_PAGE_SIZE = MAX_VISITOR_PAGE_SIZE;
 /** An address, a page size and a cursor fit well within this. */
 export const MAX_VISITOR_DATA_BODY_BYTES = 1024;
 
+/** The body of POST /v1/visitor-data/search (schema VisitorDataSearchRequest), with its cursor decoded. */
+export function searchRequestFrom(event: APIGatewayProxyEvent): SearchVisitorDataRequest {
+  const { ip, requestReference, limit = DEFAULT_SEARCH_PAGE_SIZE, cursor } = validBody<{ ip: string; requestReference: string; limit?: number; cursor?: string }>(
+    event,
+    MAX_VISITOR_DATA_BODY_BYTES,
+  );
+  const request = { ip, requestReference: checkedReference(requestReference), limit };
+  return cursor === undefined ? request : { ...request, after: decodeSearchCursor(cursor) };
+}
+
+/** The body of POST /v1/visitor-data/erase (schema VisitorDataEraseRequest). */
+export function eraseRequestFrom(event: APIGatewayProxyEvent): EraseVisitorDataRequest {
+  const { ip, requestReference } = validBody<EraseVisitorDataRequest>(event, MAX_VISITOR_DATA_BODY_BYTES);
+  return { ip, requestReference: checkedReference(requestReference) };
+}
+
 /**
- * A case reference: 3–100 letters, digits and `._:/#-`, starting with a letter or digit. It is logged,
- * so it must not be personal data itself: an IP address or an e-mail address is refused.
+ * The schema gives the reference's form (no `@`, so no e-mail address); it is logged, so it must not be
+ * personal data itself: what the pattern cannot say is that it holds no IP address.
  */
-export const REQUEST_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/#-]{2,99}$/;
-
-/** Validates the body of POST /v1/visitor-data/search: { ip, requestReference, limit?, cursor? }. */
-export function searchRequestFrom(body: unknown): SearchVisitorDataRequest {
-  const fields = bodyFields(body, ['ip', 'requestReference', 'limit', 'cursor']);
-  const { ip, limit = DEFAULT_SEARCH_PAGE_SIZE, cursor } = fields;
-  const requestReference = requestReferenceFrom(fields.requestReference);
-  if (!isPageSize(limit)) {
-    throw badRequest('INVALID_FIELD', `"limit" must be a whole number from 1 to ${MAX_VISITOR_PAGE_SIZE}.`, { field: 'limit' });
+function checkedReference(requestReference: string): string {
+  if (redactIps(requestReference) !== requestReference) {
+    throw badRequest('INVALID_FIELD', '"requestReference" must name the request, not hold an IP address.', { field: 'requestReference' });
   }
-  if (cursor !== undefined && typeof cursor !== 'string') throw badRequest('INVALID_FIELD', '"cursor" must be the nextCursor of a previous page.', { field: 'cursor' });
-  return cursor === undefined ? { ip, requestReference, limit } : { ip, requestReference, limit, after: decodeSearchCursor(cursor) };
-}
-
-const isPageSize = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VISITOR_PAGE_SIZE;
-
-/** Validates the body of POST /v1/visitor-data/erase: { ip, requestReference }. */
-export function eraseRequestFrom(body: unknown): EraseVisitorDataRequest {
-  const fields = bodyFields(body, ['ip', 'requestReference']);
-  return { ip: fields.ip, requestReference: requestReferenceFrom(fields.requestReference) };
-}
-
-function requestReferenceFrom(value: unknown): string {
-  const field = 'requestReference';
-  if (value === undefined) {
-    throw badRequest('MISSING_FIELD', '"requestReference" is required: the data-subject request this call serves (e.g. its DSR- reference).', { field });
-  }
-  if (typeof value !== 'string' || !REQUEST_REFERENCE_PATTERN.test(value) || redactIps(value) !== value || value.includes('@')) {
-    throw badRequest('INVALID_FIELD', '"requestReference" must be 3–100 letters, digits or ._:/#- naming the request (not an IP or e-mail address).', { field });
-  }
-  return value;
-}
-
-/** The body's fields, refusing anything but a JSON object of the allowed fields with `ip` present. */
-function bodyFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('INVALID_BODY', `The body must be a JSON object with ${allowed.join(', ')}.`);
-  }
-  const fields = body as Record<string, unknown>;
-  const unknown = Object.keys(fields).find((field) => !allowed.includes(field));
-  if (unknown !== undefined) {
-    // A field name is client text too: it may be the very address (`{ "81.2.69.160": … }`), never echoed.
-    const field = redactIps(unknown).slice(0, 64);
-    throw badRequest('UNKNOWN_FIELD', `Unknown field "${field}". Allowed: ${allowed.join(', ')}.`, { field });
-  }
-  if (fields.ip === undefined) throw badRequest('MISSING_FIELD', '"ip" is required: the address whose visits are meant.', { field: 'ip' });
-  return fields;
+  return requestReference;
 }

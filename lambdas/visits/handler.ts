@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requiredEnv, startupStep, startupStepAsync } from '../shared/config/startup.js';
+import { requiredEnv, startedEarly, startupStep, startupStepAsync, visitTtlDaysFrom } from '../shared/config/startup.js';
+import { visitShardsFrom } from '../shared/visits/table-schema.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
@@ -10,7 +11,6 @@ import { createLogger } from '../shared/logging/logger.js';
 import { countingEnricher } from '../shared/metrics/counting-enricher.js';
 import { createServiceMetrics, metricsMiddleware } from '../shared/metrics/service-metrics.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
-import { MAX_VISIT_SHARDS } from '../shared/visits/table-schema.js';
 import { VisitsRepository } from '../shared/visits/visits-repository.js';
 import { pseudonymSecretArnsFromJson, visitKeysFromSecretsManager } from './pseudonym-secret.js';
 import { createVisitsApi } from './visits-api.js';
@@ -18,7 +18,7 @@ import { createVisitsApi } from './visits-api.js';
 // Module scope runs once per container (Lambda init): configuration and database errors fail the
 // init with one clear log line; the AWS clients are reused by every request. The database file is
 // read on the thread pool and every tenant's pseudonym secret fetched while the rest of the init runs.
-const opening = MmdbDatabase.openDeployed();
+const opening = startedEarly(MmdbDatabase.openDeployed());
 const logger = createLogger('visits');
 const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),
@@ -51,16 +51,3 @@ export const handler = httpApi(
   logger,
   metricsMiddleware(metrics, tenants),
 );
-
-function visitShardsFrom(text: string): number {
-  const shards = Number(text);
-  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
-  return shards;
-}
-
-/** How long a visit lives before its TTL: the retention less TTL's deletion delay and the backup window (lib/retention). */
-function visitTtlDaysFrom(text: string): number {
-  const days = Number(text);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('VISIT_TTL_DAYS must be a whole number of days from 1 to 3650');
-  return days;
-}

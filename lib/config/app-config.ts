@@ -19,6 +19,54 @@ export interface TenantConfig {
    * the only origins browsers may send requests from (CORS). Empty: only same-origin or server-side posts.
    */
   readonly requestFormOrigins: readonly string[];
+  /** IAM principal ARNs of the controller's auditors: they may read its audit packs and register view only (with MFA). */
+  readonly auditorPrincipals: readonly string[];
+  /** What the controller instructed, as recorded; reviewed against the agreement at synth (lib/compliance/instruction-review.ts). */
+  readonly instructions: ControllerInstructions;
+  /** The tenant's websites whose page views the snippet may report to the public collector. */
+  readonly sites: readonly SiteConfig[];
+}
+
+/** Settings a controller may instruct (agreement 2.4); each is checked against the agreement and the deployment. */
+export interface ControllerInstructions {
+  /** Network classifications whose visits the controller wants stored (the service stores organisations' only). */
+  readonly storeVisitsFrom?: readonly string[];
+  /** How long the controller wants visits kept, in days. */
+  readonly retentionDays?: number;
+  /** Regions the controller allows processing in. */
+  readonly regions?: readonly string[];
+}
+
+/** The processor's identity for Art. 30(2)(a): required for a deployment (see load-config.ts). */
+export interface ProcessorIdentity {
+  /** Legal name, as in the processor agreement. */
+  readonly name: string;
+  /** Postal address of the registered office. */
+  readonly address: string;
+  /** Trade-register (company) number, with the register that keeps it. */
+  readonly registrationNumber: string;
+  /** The processor's data protection officer (Art. 37), or the person designated for data protection. */
+  readonly dpo: { readonly name: string; readonly email: string };
+}
+
+/**
+ * One website of a tenant that reports page views through the snippet (POST /v1/collect). Its
+ * publishable key is embedded in the page for anyone to read: it records page views of this site
+ * from these origins and does nothing else (it is not an API key).
+ */
+export interface SiteConfig {
+  /** Stored with each visit; 1–100 letters, digits, `._:-`, never an IP address. */
+  readonly siteId: string;
+  /** `pk_` and 20–64 letters, digits, `_` or `-`; unique across all tenants. */
+  readonly publishableKey: string;
+  /** Origins (`https://host[:port]`; `http://localhost[:port]` for local trials) whose pages may report. */
+  readonly allowedOrigins: readonly string[];
+  /** Sec-GPC: 1 means nothing is recorded. @default true */
+  readonly honourGlobalPrivacyControl: boolean;
+  /** DNT: 1 means nothing is recorded. @default true */
+  readonly honourDoNotTrack: boolean;
+  /** Ceiling on the page views the collector accepts for this site in any one minute. @default 600 */
+  readonly pageViewsPerMinute: number;
 }
 
 /** Concurrent executions reserved per API function: its guaranteed share, and its cap. */
@@ -30,8 +78,8 @@ export interface ReservedConcurrency {
 
 /** The whole deployment's configuration, validated once at the edge (see load-config.ts). */
 export interface AppConfig {
-  /** The processor's legal name, for the Art. 30 register. */
-  readonly processorName: string | undefined;
+  /** Who the processor is: named in the register, the change notices and the audit packs. */
+  readonly processor: ProcessorIdentity;
   /** Target account; undefined leaves it to the CLI's credentials at deploy time. */
   readonly account: string | undefined;
   /** Always eu-central-1: the processor agreement's processing location. */

@@ -51,9 +51,14 @@ export class PseudonymKeys extends Construct {
     this.node.addValidation({ validate: () => (this.fenced ? [] : ['PseudonymKeys: call denyAllButReaders() once every reader is granted']) });
   }
 
+  /** Tenant id → secret ARN. */
+  secretArnsByTenant(): Record<string, string> {
+    return Object.fromEntries([...this.secrets].map(([tenantId, secret]) => [tenantId, secret.secretArn]));
+  }
+
   /** Tenant id → secret ARN, as JSON for a function's PSEUDONYM_SECRET_ARNS. */
   secretArnsJson(): string {
-    return Stack.of(this).toJsonString(Object.fromEntries([...this.secrets].map(([tenantId, secret]) => [tenantId, secret.secretArn])));
+    return Stack.of(this).toJsonString(this.secretArnsByTenant());
   }
 
   get secretArns(): string[] {

@@ -93,7 +93,7 @@ describe('a valid request', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.result.headers).toMatchObject({
       'access-control-allow-origin': FORM_ORIGIN,
-      'access-control-allow-methods': 'POST',
+      'access-control-allow-methods': 'POST, OPTIONS',
       'access-control-allow-headers': 'content-type',
     });
     const elsewhere = { headers: { Origin: 'https://attacker.example' } };

@@ -87,6 +87,20 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
     ],
   },
+  Collect: {
+    job: "Records page views the snippet reports from tenants' sites (the visit pipeline: pseudonymised, organisations only) and counts them against each site's ceiling; serves the snippet. Reads no visit.",
+    may: [
+      ownLogs('Collect'),
+      { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: resource(VISITS_TABLE), why: "records a visit; counts the site's page views this minute (conditional atomic update)" },
+      {
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        on: resource('VisitsStore/Key'),
+        why: 'the table is encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
+      },
+      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKeys/Secret-*'), why: "derives the pseudonym of the visitor address, with the site's tenant's secret" },
+      { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
+    ],
+  },
   DataSubjectRequests: {
     job: "Forwards a website visitor's request (public form) to the controller's notice topic; stores nothing but daily counters.",
     may: [
@@ -94,6 +108,14 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['dynamodb:UpdateItem'], on: resource('RequestCounters/Table'), why: 'counts requests per tenant and per (hashed) sender for the daily caps' },
       { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "forwards the request to the controller's notice topic" },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
+    ],
+  },
+  ComplianceRegister: {
+    job: "Serves the calling controller its view of the Art. 30 register, published in the audit bucket; reads nothing else.",
+    may: [
+      ownLogs('ComplianceRegister'),
+      { actions: ['s3:GetObject', 's3:GetObjectVersion'], on: objects('AuditTrail/Bucket', 'register/controllers/*'), why: 'the published controller views, never the trail files or the whole register' },
+      { actions: ['kms:Decrypt'], on: resource('AuditTrail/Key'), via: 's3', why: 'the audit bucket is SSE-KMS' },
     ],
   },
   'BreachReporting/Report': {
@@ -130,7 +152,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
   },
   // CDK's AWS SDK custom-resource function (one per stack, fixed construct id): runs at deployment only.
   AWS679f53fac002430cb0da5b7982bd2287: {
-    job: 'Publishes the Art. 30 register (JSON and Markdown) to the audit bucket when a deployment changes it.',
+    job: "Publishes the Art. 30 register (JSON and Markdown), the controllers' views, the change record and the deployment facts to the audit bucket when a deployment changes them.",
     may: [
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: logStreams('Register/Logs/LogGroup'), why: 'writes its own log group, and no other' },
       { actions: ['s3:PutObject'], on: objects('AuditTrail/Bucket', 'register/*'), why: 'the register documents, next to (never over) the trail files' },
@@ -152,6 +174,8 @@ export interface Denial {
 
 const BREACH_FUNCTIONS = ['BreachReporting/Report', 'BreachReporting/Notify'];
 const VISIT_FUNCTIONS = ['Visits', 'VisitorData'];
+/** Functions that record visits (the visits API and the public collector) or erase them. */
+const VISIT_WRITERS = [...VISIT_FUNCTIONS, 'Collect'];
 const READ_BREACH_RECORDS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'];
 const LIST_BREACH_RECORDS = ['s3:ListBucket', 's3:ListBucketVersions'];
 const READ_VISITS = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PartiQLSelect', 'dynamodb:ExportTableToPointInTime'];
@@ -161,9 +185,11 @@ export const MUST_BE_DENIED: readonly Denial[] = [
   { who: { allBut: BREACH_FUNCTIONS }, actions: READ_BREACH_RECORDS, on: objects(REGISTER, '*'), why: 'breach records are for the breach functions and auditors only' },
   { who: { allBut: BREACH_FUNCTIONS }, actions: LIST_BREACH_RECORDS, on: resource(REGISTER), why: 'breach records are for the breach functions and auditors only' },
   { who: { allBut: VISIT_FUNCTIONS }, actions: READ_VISITS, on: allOf(VISITS_TABLE), why: 'only the visits and visitor-data functions read visits' },
-  { who: { allBut: VISIT_FUNCTIONS }, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], on: allOf(VISITS_TABLE), why: 'only the visits function writes visits, only the visitor-data function erases them' },
-  { who: { allBut: VISIT_FUNCTIONS }, actions: ['secretsmanager:GetSecretValue'], on: resource('PseudonymKeys/Secret-*'), why: 'a pseudonym secret re-identifies its tenant\'s visitors' },
-  { who: { allBut: VISIT_FUNCTIONS }, actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), why: 'cannot decrypt visits or the pseudonym secret by any route' },
+  { who: { allBut: VISIT_WRITERS }, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], on: allOf(VISITS_TABLE), why: 'only the visits and collector functions write visits, only the visitor-data function erases them' },
+  { who: { allBut: VISIT_WRITERS }, actions: ['secretsmanager:GetSecretValue'], on: resource('PseudonymKeys/Secret-*'), why: 'a pseudonym secret re-identifies its tenant\'s visitors' },
+  { who: { allBut: VISIT_WRITERS }, actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), why: 'cannot decrypt visits or the pseudonym secret by any route' },
+  { who: ['Collect'], actions: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLInsert'], on: allOf(VISITS_TABLE), why: 'a public route: it records page views and counts them, never deletes or bulk-writes' },
+  { who: ['Collect'], actions: ['dynamodb:Query'], on: allOf(VISITS_TABLE), why: "anyone can call it: it must never be able to list a tenant's visits or find a visitor's" },
   { who: ['VisitorData'], actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], on: resource(VISITS_TABLE), why: "answers for one visitor: it never lists a tenant's visits nor writes one" },
   { who: ['Visits'], actions: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate'], on: allOf(VISITS_TABLE), why: 'records and lists: it never alters or deletes a visit (TTL and erasure do)' },
   { who: ['Visits'], actions: ['dynamodb:Query'], on: index(VISITS_TABLE, 'byVisitor'), why: 'the visitor index serves access/erasure requests only, not listing' },
@@ -182,7 +208,10 @@ export const MUST_BE_DENIED: readonly Denial[] = [
   { who: '*', actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'], on: allOf('**'), why: 'destroying a key destroys the data; grants would hand it on' },
   { who: '*', actions: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors'], on: allOf('**'), why: 'the audit trail is out of reach of what it audits' },
   { who: '*', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], on: objects('AuditTrail/Bucket', 'AWSLogs/*'), why: 'functions neither read nor forge trail files' },
-  { who: '*', actions: ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention'], on: objects('AuditTrail/Bucket', '*'), why: 'nothing in the audit bucket is read back, deleted or unlocked by a function' },
+  { who: '*', actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention'], on: objects('AuditTrail/Bucket', '*'), why: 'nothing in the audit bucket is deleted or unlocked by a function' },
+  { who: { allBut: ['ComplianceRegister'] }, actions: ['s3:GetObject'], on: objects('AuditTrail/Bucket', '*'), why: 'nothing in the audit bucket is read back by a function but the controllers\' register views' },
+  { who: ['ComplianceRegister'], actions: ['s3:GetObject'], on: objects('AuditTrail/Bucket', 'register/sample-object.json'), why: 'the whole register (files directly under register/, here the catalog\'s sample object) names every controller: a controller sees its own view only' },
+  { who: ['ComplianceRegister'], actions: ['s3:GetObject'], on: objects('AuditTrail/Bucket', 'unrelated/*'), why: 'nothing outside the controller views: no audit packs, no other object' },
   { who: '*', actions: ['iam:PassRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'], on: allOf('**'), why: 'no privilege escalation through another role' },
   { who: '*', actions: ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:InvokeFunction'], on: allOf('**'), why: 'no function changes or calls another' },
   { who: '*', actions: ['logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy'], on: allOf('**'), why: "logs are written, never read back or shortened by a function" },

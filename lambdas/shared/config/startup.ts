@@ -21,6 +21,16 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   return value;
 }
 
+/**
+ * VISIT_TTL_DAYS as set by the stack: how long a visit lives before its TTL, the retention less TTL's
+ * deletion delay and the backup window (lib/retention); a whole number of days from 1 to 3650.
+ */
+export function visitTtlDaysFrom(text: string): number {
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('VISIT_TTL_DAYS must be a whole number of days from 1 to 3650');
+  return days;
+}
+
 /** startupStep for work already under way (e.g. a file read started before the logger existed). */
 export async function startupStepAsync<T>(logger: Logger, step: string, pending: Promise<T>): Promise<T> {
   try {
@@ -29,4 +39,14 @@ export async function startupStepAsync<T>(logger: Logger, step: string, pending:
     logger.error(`startup failed: ${step}`, { error: error as Error });
     throw error;
   }
+}
+
+/**
+ * Starts an init step that overlaps the ones after it (e.g. reading the database file). Should a later
+ * synchronous step fail the init first, the pending step's failure must not surface as an unhandled rejection,
+ * whose text the runtime would log unredacted; startupStepAsync awaits it and reports it in the usual way.
+ */
+export function startedEarly<T>(pending: Promise<T>): Promise<T> {
+  pending.catch(() => undefined);
+  return pending;
 }

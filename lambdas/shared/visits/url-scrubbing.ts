@@ -48,11 +48,6 @@ function percentDecoded(segment: string): string {
   }
 }
 
-/** Whether a URL host is an IP address literal (`81.2.69.45`, `[2a02:cf40::99]`): a host that is a person's address. */
-export function isIpHost(hostname: string): boolean {
-  return isIP(hostname.replace(/^\[|\]$/g, '')) !== 0;
-}
-
 /** Whether a site id is itself an IP address (a site id is a name the tenant chooses, never an address). */
 export function isIpAddressText(text: string): boolean {
   return isIP(text) !== 0 || redactIps(text) !== text;

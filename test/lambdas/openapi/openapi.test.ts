@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createComplianceRegisterApi } from '../../../lambdas/compliance-register/compliance-register-api.js';
 import { createEnrichApi } from '../../../lambdas/enrich/enrich-api.js';
 import { createEnricher } from '../../../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../../../lambdas/shared/enrichment/mmdb-database.js';
@@ -13,9 +14,11 @@ import { capturedOutput } from '../../support/captured-output.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { REPO_ROOT, testDatabase } from '../../support/maxmind-test-data.js';
 import { visitsApiHarness, type VisitsApiHarness } from '../../support/visits-api-harness.js';
+import { BROWSER_USER_AGENT, collectorHarness, SHOP_KEY, type CollectorHarness } from '../../support/collector-harness.js';
 import { ControllerTopics } from '../../data-subjects/support/controller-topics.js';
 import { requestsHarness, type RequestsHarness } from '../../data-subjects/support/requests-harness.js';
 import { withReference, visitorDataHarness, type VisitorDataHarness } from '../../data-subjects/support/visitor-data-harness.js';
+import { sampleView } from '../../compliance/support/sample-view.js';
 
 const openapi = JSON.parse(readFileSync(path.join(REPO_ROOT, 'lib/api/openapi.json'), 'utf8'));
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -53,18 +56,25 @@ describe('lib/api/openapi.json', () => {
       for (const method of Object.keys(item).filter((k) => METHODS.includes(k))) {
         const operation = item[method];
         for (const status of Object.keys(operation.responses)) {
-          const schema = documentedResponse(resource, method, Number(status))?.content?.['application/json']?.schema;
+          const content = documentedResponse(resource, method, Number(status))?.content;
+          // Only a 204 has no content, and only the snippet is not JSON.
+          if (status === '204' && content === undefined) continue;
+          if (resource === '/v1/snippet.js' && status === '200') {
+            expect(Object.keys(content)).toEqual(['text/javascript']);
+            continue;
+          }
+          const schema = content?.['application/json']?.schema;
           expect(schema, `${method} ${resource} ${status}`).toBeDefined();
           validatorFor(schema);
         }
         for (const parameter of operation.parameters ?? []) validatorFor(parameter.schema);
-        if (operation.requestBody) validatorFor(operation.requestBody.content['application/json'].schema);
+        for (const content of Object.values<any>(operation.requestBody?.content ?? {})) validatorFor(content.schema);
         expect(operation.responses['403'], `${method} ${resource} documents the API key (or, if public, the firewall) refusal`).toBeDefined();
       }
     }
   });
 
-  it('marks exactly the data-subject request route public, the visitor-data routes for the rights key; every other route keeps the API key', () => {
+  it('marks the data-subject request, collector and snippet routes public, the visitor-data routes for the rights key; every other route keeps the API key', () => {
     const ownSecurity = Object.entries<any>(openapi.paths).flatMap(([resource, item]) =>
       Object.entries<any>(item).filter(([, operation]) => operation.security !== undefined).map(([method, operation]) => [`${method} ${resource}`, operation.security]),
     );
@@ -73,9 +83,13 @@ describe('lib/api/openapi.json', () => {
         ['post /v1/visitor-data/search', [{ rightsKey: [] }]],
         ['post /v1/visitor-data/erase', [{ rightsKey: [] }]],
         ['post /v1/data-subject-requests', []],
+        ['post /v1/collect', []],
+        ['get /v1/snippet.js', []],
       ]),
     );
-    expect(openapi.paths['/v1/data-subject-requests'].post.responses['403'].$ref).toBeUndefined(); // not the API key refusal
+    for (const [resource, method] of [['/v1/data-subject-requests', 'post'], ['/v1/collect', 'post'], ['/v1/snippet.js', 'get']] as const) {
+      expect(openapi.paths[resource][method].responses['403'].$ref, resource).toBeUndefined(); // not the API key refusal
+    }
   });
 
   it('states request schemas API Gateway can use as draft-4 models: no $ref, no const', () => {
@@ -87,8 +101,9 @@ describe('lib/api/openapi.json', () => {
   it('validates its own examples', () => {
     for (const item of Object.values<any>(openapi.paths)) {
       for (const operation of Object.values<any>(item)) {
-        const content = operation.requestBody?.content?.['application/json'];
-        if (content?.example) expect(validatorFor(content.schema)(content.example)).toBe(true);
+        for (const content of Object.values<any>(operation.requestBody?.content ?? {})) {
+          if (content.example) expect(validatorFor(content.schema)(content.example)).toBe(true);
+        }
       }
     }
     for (const response of Object.values<any>(openapi.components.responses)) {
@@ -104,10 +119,19 @@ describe('the handlers against lib/api/openapi.json', () => {
   let visitorData: VisitorDataHarness;
   let topics: ControllerTopics;
   let requests: RequestsHarness;
+  let collector: CollectorHarness;
   const enrich = httpApi(
     createEnrichApi({
       enricher: createEnricher(MmdbDatabase.open(testDatabase('GeoIP2-Enterprise-Test'))),
       tenants: TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS)),
+    }),
+    createLogger('openapi-test'),
+  );
+  // A published view for tenant-a only (a fixture: the content is tested in test/compliance).
+  const complianceRegister = httpApi(
+    createComplianceRegisterApi({
+      tenants: TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS)),
+      views: async (tenantId) => (tenantId === 'tenant-a' ? sampleView('tenant-a', 'Tenant A B.V.') : undefined),
     }),
     createLogger('openapi-test'),
   );
@@ -116,6 +140,7 @@ describe('the handlers against lib/api/openapi.json', () => {
   beforeAll(async () => {
     table = await createTestVisitsTable();
     visits = visitsApiHarness(table);
+    collector = collectorHarness(table);
     visitorData = visitorDataHarness(table);
     topics = await ControllerTopics.start(['tenant-a', 'a', `a${'-'.repeat(30)}b`]);
     // tenant-gone's topic does not exist: SNS refuses the publish, as after a deleted topic.
@@ -130,6 +155,8 @@ describe('the handlers against lib/api/openapi.json', () => {
     if (parts.resource === '/v1/visits') return visits.call(parts);
     if (parts.resource.startsWith('/v1/visitor-data/')) return visitorData.call(parts);
     if (parts.resource === '/v1/data-subject-requests') return requests.call(parts);
+    if (parts.resource === '/v1/compliance/register') return jsonOf(await complianceRegister(proxyEvent(parts), lambdaContext('compliance-register')));
+    if (parts.resource === '/v1/collect' || parts.resource === '/v1/snippet.js') return collector.call(parts);
     let result!: Awaited<ReturnType<typeof enrich>>;
     await capturedOutput(async () => {
       result = await enrich(proxyEvent(parts), lambdaContext('enrich'));
@@ -142,9 +169,14 @@ describe('the handlers against lib/api/openapi.json', () => {
     const answer = await call(parts);
     const documented = documentedResponse(parts.resource, parts.method, answer.status);
     expect(documented, `${parts.method} ${parts.resource} → ${answer.status} is documented`).toBeDefined();
+    exercised.add(`${parts.method.toLowerCase()} ${parts.resource}`);
+    if (!documented.content?.['application/json']) {
+      // 204 (no content) or the snippet's JavaScript: the documented type, and nothing else.
+      expect(answer.body ?? null, `${parts.method} ${parts.resource} ${answer.status} has no JSON body`).toBeNull();
+      return answer;
+    }
     const validate = validatorFor(documented.content['application/json'].schema);
     expect(validate(answer.body), `${parts.method} ${parts.resource} ${answer.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
-    exercised.add(`${parts.method.toLowerCase()} ${parts.resource}`);
     return answer;
   }
 
@@ -156,6 +188,15 @@ describe('the handlers against lib/api/openapi.json', () => {
   const search = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/visitor-data/search', body, ...extra });
   const erase = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body, ...extra });
   const submit = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/data-subject-requests', body, apiKeyId: null, ...extra });
+  const pageView = { siteKey: SHOP_KEY, pageUrl: 'https://shop.example.com/pricing' };
+  const beacon = (body: unknown, headers: Record<string, string> = {}): EventParts => ({
+    method: 'POST',
+    resource: '/v1/collect',
+    apiKeyId: null,
+    sourceIp: '81.2.69.161',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: 'https://shop.example.com', 'User-Agent': BROWSER_USER_AGENT, ...headers },
+  });
   const dsr = { tenantId: 'tenant-a', siteId: 'www.a.example', type: 'erasure', message: 'Please erase my data.', contact: { email: 'jane@example.org', name: 'Jane' } };
 
   it.each<[string, EventParts, number]>([
@@ -198,6 +239,19 @@ describe('the handlers against lib/api/openapi.json', () => {
     ['a data-subject request too large', submit({ ...dsr, message: 'x'.repeat(20_000) }), 413],
     ['a data-subject request as a form', submit('type=access', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415],
     ['a data-subject request that cannot be forwarded', submit({ ...dsr, tenantId: 'tenant-gone' }), 503],
+    ['a register view', { method: 'GET', resource: '/v1/compliance/register' }, 200],
+    ['a register view not published yet', { method: 'GET', resource: '/v1/compliance/register', apiKeyId: 'key-tenant-b' }, 404],
+    ['a register view in an unknown format', { method: 'GET', resource: '/v1/compliance/register', query: { format: 'pdf' } }, 400],
+    ['a register view without a key', { method: 'GET', resource: '/v1/compliance/register', apiKeyId: null }, 403],
+    ['a page view', beacon(pageView), 204],
+    ['a page view from a foreign origin', beacon(pageView, { Origin: 'https://evil.example' }), 403],
+    ['a page view off the site', beacon({ ...pageView, pageUrl: 'https://evil.example/' }), 400],
+    ['a page view too large', beacon({ ...pageView, referrer: `https://a.example/${'x'.repeat(10_000)}` }), 413],
+    ['a page view as JSON', beacon(pageView, { 'Content-Type': 'application/json' }), 415],
+    ['a page view from a private address', { ...beacon(pageView), sourceIp: '10.0.0.1' }, 422],
+    ['the snippet', { method: 'GET', resource: '/v1/snippet.js', apiKeyId: null }, 200],
+    ['an old snippet version', { method: 'GET', resource: '/v1/snippet.js', apiKeyId: null, query: { v: 'old' } }, 404],
+    ['the snippet with a parameter', { method: 'GET', resource: '/v1/snippet.js', apiKeyId: null, query: { x: '1' } }, 400],
   ])('%s conforms (%#)', async (_, parts, status) => {
     expect((await conforming(parts)).status).toBe(status);
   });

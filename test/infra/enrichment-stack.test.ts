@@ -228,7 +228,9 @@ describe('the public page-view collector', () => {
         pageViewsPerMinute: 300,
       },
     });
-    expect(variables).toMatchObject({ RETENTION_DAYS: '45', MMDB_PATH: '/opt/mmdb/database.mmdb' });
+    // The visit pipeline's TTL, as the visits function's (retention less deletion delay and recovery window).
+    expect(variables).toMatchObject({ VISIT_TTL_DAYS: String(built.enrichment.visits.itemTtlDays), MMDB_PATH: '/opt/mmdb/database.mmdb' });
+    expect(variables.RETENTION_DAYS).toBeUndefined();
   });
 });
 

@@ -18,7 +18,7 @@ const BREAK_GLASS = 'arn:aws:iam::*:role/BreakGlass';
 let built: ReturnType<typeof buildTestApp>;
 let template: Template;
 let t: TemplatePolicies;
-let roles: Record<'visits' | 'visitorData' | 'enrich' | 'dataSubjectRequests', Principal>;
+let roles: Record<'visits' | 'visitorData' | 'collect' | 'enrich' | 'dataSubjectRequests', Principal>;
 const administrator: Principal = {
   name: 'administrator',
   arn: `arn:aws:iam::${ACCOUNT}:role/Administrator`,
@@ -36,6 +36,7 @@ beforeAll(() => {
   roles = {
     visits: principal('visits function', stack.visitsFunction.role),
     visitorData: principal('visitor-data function', stack.visitorDataFunction.role),
+    collect: principal('collect function', stack.collectFunction.role),
     enrich: principal('enrich function', stack.enrichFunction.role),
     dataSubjectRequests: principal('data-subject-requests function', stack.dataSubjectRequestsFunction.role),
   };
@@ -95,10 +96,11 @@ describe('item 2: one pseudonym secret per tenant, readable only by the function
     expect(secretOf('acme').arn).not.toBe(secretOf('globex').arn);
   });
 
-  it('lets the visits and visitor-data functions read each tenant’s secret', async () => {
+  it('lets the visits, visitor-data and collect functions read each tenant’s secret', async () => {
     for (const tenantId of ['acme', 'globex']) {
       expect(await read(roles.visits, tenantId)).toBe('Allowed');
       expect(await read(roles.visitorData, tenantId)).toBe('Allowed');
+      expect(await read(roles.collect, tenantId)).toBe('Allowed');
     }
   });
 
@@ -146,6 +148,8 @@ describe('item 5: every copy counts, and the audit trail records only other prin
     expect(ttlDays + TTL_DELETION_DELAY_DAYS + pointInTimeRecoveryDays).toBe(retentionDays);
     const visitsEnv = template.toJSON().Resources[built.enrichment.getLogicalId(built.enrichment.visitsFunction.function.node.defaultChild as never)].Properties.Environment.Variables;
     expect(visitsEnv.VISIT_TTL_DAYS).toBe(String(ttlDays));
+    const collectEnv = template.toJSON().Resources[built.enrichment.getLogicalId(built.enrichment.collectFunction.function.node.defaultChild as never)].Properties.Environment.Variables;
+    expect(collectEnv.VISIT_TTL_DAYS).toBe(String(ttlDays));
   });
 
   it('records item events on the visits table except those of the service’s own function roles', () => {
@@ -153,7 +157,7 @@ describe('item 5: every copy counts, and the audit trail records only other prin
     const tableSelector = trail.AdvancedEventSelectors.find((s: { Name: string }) => s.Name === 'Item events of the visits table');
     const byArn = tableSelector.FieldSelectors.find((f: { Field: string }) => f.Field === 'userIdentity.arn');
     expect(t.resolve(byArn.NotStartsWith).sort()).toEqual(
-      [roles.visits, roles.visitorData].map((role) => `arn:aws:sts::${ACCOUNT}:assumed-role/${role.arn.split('/').at(-1)}/`).sort(),
+      [roles.visits, roles.visitorData, roles.collect].map((role) => `arn:aws:sts::${ACCOUNT}:assumed-role/${role.arn.split('/').at(-1)}/`).sort(),
     );
   });
 });

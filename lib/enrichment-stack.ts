@@ -54,6 +54,8 @@ export class EnrichmentStack extends Stack {
     });
     new ApiFirewall(this, 'Firewall', {
       stage: this.api.api.deploymentStage,
+      publicRoutes: this.api,
+      backstopRequestsPerFiveMinutesPerIp: Math.max(...config.tenants.map((tenant) => tenant.rateLimit * 300 + tenant.burstLimit)),
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
     });

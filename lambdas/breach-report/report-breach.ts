@@ -1,3 +1,4 @@
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError, badRequest } from '../shared/http/http-error.js';
@@ -19,7 +20,7 @@ export interface ReportBreachDependencies extends NotifyDependencies {
 }
 
 /** A breach report is a few kilobytes of text; anything far larger is not one. */
-const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/operator/breaches'];
 
 /** POST /breaches (IAM-authorized operators only): the middleware stack around reportBreach. */
 export function reportBreachApi(deps: ReportBreachDependencies) {

@@ -1,3 +1,4 @@
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import { badRequest } from '../shared/http/http-error.js';
 import { redactIps } from '../shared/logging/redact.js';
 import { TENANT_ID_PATTERN } from '../shared/tenants/tenant-id.js';
@@ -31,8 +32,8 @@ export interface DataSubjectRequest {
 export const MAX_MESSAGE_LENGTH = 2000;
 export const MAX_NAME_LENGTH = 200;
 export const MAX_EMAIL_LENGTH = 254;
-/** 2000 characters of up to 4 bytes each plus the other fields; the firewall's body limit is 16 KiB too. */
-export const MAX_REQUEST_BODY_BYTES = 16 * 1024;
+/** The longest message, name and address, every character escaped as `\uXXXX\uXXXX`, fit (the firewall holds the same limit). */
+export const MAX_REQUEST_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/data-subject-requests'];
 /**
  * A plain address: RFC 5322 atext local part, then at least two DNS labels, the last starting with a
  * letter. No quoted local parts, comments or address literals (`user@[192.0.2.1]` would carry an IP).

@@ -1,3 +1,4 @@
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import { badRequest } from '../shared/http/http-error.js';
 import { redactIps } from '../shared/logging/redact.js';
 import { MAX_VISITOR_PAGE_SIZE } from '../shared/visits/visits-repository.js';
@@ -16,7 +17,7 @@ export interface SearchVisitorDataRequest extends EraseVisitorDataRequest {
 
 export const DEFAULT_SEARCH_PAGE_SIZE = MAX_VISITOR_PAGE_SIZE;
 /** An address, a page size and a cursor fit well within this. */
-export const MAX_VISITOR_DATA_BODY_BYTES = 1024;
+export const MAX_VISITOR_DATA_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/visitor-data/search'];
 
 /** Validates the body of POST /v1/visitor-data/search: { ip, limit?, cursor? }. */
 export function searchRequestFrom(body: unknown): SearchVisitorDataRequest {

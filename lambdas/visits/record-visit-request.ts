@@ -1,3 +1,4 @@
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import { badRequest } from '../shared/http/http-error.js';
 import { isSiteId, pageUrlFrom, SITE_ID_RULE } from './visit-input.js';
 
@@ -12,7 +13,7 @@ export interface RecordVisitRequest {
 
 const FIELDS = ['siteId', 'pageUrl', 'referrer', 'visitorIp'] as const;
 /** Two URLs of 2048 characters and the rest fit well within this. */
-export const MAX_VISIT_BODY_BYTES = 8 * 1024;
+export const MAX_VISIT_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/visits'];
 
 /** Validates the body of POST /v1/visits. The visitor IP is checked later, with the caller's address as fallback. */
 export function recordVisitRequestFrom(body: unknown): RecordVisitRequest {

@@ -27,6 +27,8 @@ export class EnrichmentApi extends Construct {
   readonly executionLogs: RetainedLogGroup;
   /** Checks path/query parameters and bodies against the method's models before any function runs. */
   readonly requestValidator: apigw.RequestValidator;
+  /** Paths of the routes anyone may call (addPublicRoute): the web ACL's per-IP rate limit covers exactly these. */
+  readonly publicPaths: string[] = [];
   /** API Gateway key id → tenant id, for the functions to map a call to its tenant. */
   private readonly apiKeyTenants: Array<{ keyId: string; tenantId: string }> = [];
 
@@ -96,6 +98,7 @@ export class EnrichmentApi extends Construct {
    * of the WAF's per-IP limit, and the same body validation as every route.
    */
   addPublicRoute(method: string, routePath: string, fn: lambda.IFunction, throttle: apigw.ThrottleSettings, bodySchema?: RequestSchemaName): apigw.Method {
+    if (!this.publicPaths.includes(routePath)) this.publicPaths.push(routePath);
     const added = this.api.root.resourceForPath(routePath).addMethod(method, new apigw.LambdaIntegration(fn, { proxy: true }), {
       apiKeyRequired: false,
       authorizationType: apigw.AuthorizationType.NONE,

@@ -1,5 +1,6 @@
 import { TENANT_ID_PATTERN } from '../../lambdas/shared/tenants/tenant-id.js';
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
+import { breakGlassProblems } from '../guardrails/region-deny-scp.js';
 import type { AppConfig, TenantConfig } from './app-config.js';
 
 /** Reads a raw context value; matches `Node.tryGetContext` so the app can pass `app.node`. */
@@ -18,7 +19,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::\d{12}:[\w+=,.@/*-]+$/;
 const GUARDRAIL_TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|\d{12})$/;
-const ROLE_ARN_PATTERN = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/*-]+$/;
 
 export const DEFAULTS = {
   retentionDays: 30,
@@ -73,8 +73,18 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   }
 
   const breakGlass = read('breakGlassRoleArnPattern');
-  if (breakGlass !== undefined && breakGlass !== null && !(typeof breakGlass === 'string' && ROLE_ARN_PATTERN.test(breakGlass))) {
-    problems.push(`breakGlassRoleArnPattern: must be an IAM role ARN pattern such as arn:aws:iam::*:role/BreakGlass, got ${JSON.stringify(breakGlass)}`);
+  const breakGlassAdministrator = read('breakGlassAdministratorArn');
+  if (breakGlass !== undefined && breakGlass !== null) {
+    if (typeof breakGlass !== 'string' || typeof breakGlassAdministrator !== 'string') {
+      problems.push(
+        'breakGlassRoleArnPattern and breakGlassAdministratorArn: a break-glass role needs an ARN pattern (string) and the ' +
+          'one administrator principal allowed to create or change it, e.g. arn:aws:iam::*:role/OrganizationAccountAccessRole',
+      );
+    } else {
+      problems.push(...breakGlassProblems({ roleArnPattern: breakGlass, administratorArn: breakGlassAdministrator }));
+    }
+  } else if (breakGlassAdministrator !== undefined && breakGlassAdministrator !== null) {
+    problems.push('breakGlassAdministratorArn: set only together with breakGlassRoleArnPattern');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -92,6 +102,7 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     allowedRegions,
     guardrailTargets,
     breakGlassRoleArnPattern: typeof breakGlass === 'string' ? breakGlass : undefined,
+    breakGlassAdministratorArn: typeof breakGlassAdministrator === 'string' ? breakGlassAdministrator : undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AuditTrail } from './audit/audit-trail.js';
+import { incidentDetectors } from './audit/trail-detectors.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
@@ -158,6 +159,17 @@ export class EnrichmentStack extends Stack {
 
     new OperationalAlarms(this, 'OperationalAlarms', {
       alertTopics: this.alertTopics,
+      trail: {
+        logGroup: this.auditTrail.logGroup,
+        detectors: incidentDetectors(this, {
+          visitsTable: this.visits.table,
+          visitsReaders: [this.visitsFunction.role, this.visitorDataFunction.role],
+          pseudonymSecretNamePrefix: pseudonymKey.node.id,
+          pseudonymReaders: [this.visitsFunction.role, this.visitorDataFunction.role],
+          protectedBuckets: [this.auditTrail.bucket, this.breachRegister.bucket],
+          breakGlassRoleArnPattern: config.breakGlassRoleArnPattern,
+        }),
+      },
       api: this.api.api,
       register: this.breachRegister,
       functions: [

@@ -3,6 +3,7 @@ import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { recordBucketProps } from '../security/record-bucket.js';
@@ -36,6 +37,8 @@ export class AuditTrail extends Construct {
   readonly trail: cloudtrail.Trail;
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.Key;
+  /** The trail's CloudWatch Logs copy: every region's management events (IAM and STS included) and the data events. */
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -90,6 +93,7 @@ export class AuditTrail extends Construct {
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: cloudWatchCopy.logGroup,
     });
+    this.logGroup = cloudWatchCopy.logGroup;
     this.recordEvents(props);
 
     const noReplication =

@@ -116,12 +116,10 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
-        TENANT_TOPIC_ARNS: this.toJsonString(
-          Object.fromEntries(this.alertTopics.tenantIds.map((id) => [id, this.alertTopics.tenantTopic(id).topicArn])),
-        ),
+        TENANT_TOPIC_ARNS: this.toJsonString(this.alertTopics.requestTopicArns()),
       },
     });
-    this.alertTopics.grantPublishToTenants(this.dataSubjectRequestsFunction.role);
+    this.alertTopics.grantPublishToRequestTopics(this.dataSubjectRequestsFunction.role);
 
     this.breachRegister = new BreachRegister(this, 'BreachRegister', {
       retentionYears: config.breachRecordRetentionYears,
@@ -167,6 +165,7 @@ export class EnrichmentStack extends Stack {
           pseudonymSecretNamePrefix: pseudonymKey.node.id,
           pseudonymReaders: [this.visitsFunction.role, this.visitorDataFunction.role],
           protectedBuckets: [this.auditTrail.bucket, this.breachRegister.bucket],
+          breachTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
           breakGlassRoleArnPattern: config.breakGlassRoleArnPattern,
         }),
       },
@@ -179,6 +178,7 @@ export class EnrichmentStack extends Stack {
         this.dataSubjectRequestsFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
+        this.breachReporting.deliveryCheckFunction.function,
       ],
     });
 

@@ -53,6 +53,8 @@ export interface IncidentDetectorsProps {
   readonly pseudonymReaders: readonly iam.IRole[];
   /** The audit trail and breach register buckets, whose policies and locks must not change. */
   readonly protectedBuckets: readonly s3.IBucket[];
+  /** `<prefix><tenantId>` is a tenant's breach notice topic: removing a subscription or the topic silences it. */
+  readonly breachTopicArnPrefix: string;
   /** The break-glass role (config: breakGlassRoleArnPattern); absent: no break-glass detectors. */
   readonly breakGlassRoleArnPattern?: string;
   /**
@@ -141,6 +143,20 @@ export function incidentDetectors(scope: Construct, props: IncidentDetectorsProp
         'PutBucketObjectLockConfiguration', 'PutBucketLifecycle', 'PutBucketVersioning', 'PutBucketOwnershipControls',
       ],
       where: { 'requestParameters.bucketName': props.protectedBuckets.map((bucket) => bucket.bucketName) },
+    },
+    {
+      id: 'BreachTopicUnsubscribed',
+      what: 'A subscription to a breach notice topic was removed (Unsubscribe): that controller may no longer receive breach notices.',
+      eventSource: 'sns.amazonaws.com',
+      eventNames: ['Unsubscribe'],
+      where: { 'requestParameters.subscriptionArn': [`${props.breachTopicArnPrefix}*`] },
+    },
+    {
+      id: 'BreachTopicChanged',
+      what: 'A breach notice topic was deleted or its policy or settings changed.',
+      eventSource: 'sns.amazonaws.com',
+      eventNames: ['DeleteTopic', 'SetTopicAttributes', 'AddPermission', 'RemovePermission'],
+      where: { 'requestParameters.topicArn': [`${props.breachTopicArnPrefix}*`] },
     },
   ];
   if (props.breakGlassRoleArnPattern !== undefined) detectors.push(...breakGlassDetectors(props.breakGlassRoleArnPattern, account));

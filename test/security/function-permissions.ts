@@ -89,7 +89,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     job: "Forwards a website visitor's request (public form) to the controller's notice topic; stores and reads nothing.",
     may: [
       ownLogs('DataSubjectRequests'),
-      { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "forwards the request to the controller's notice topic" },
+      { actions: ['sns:Publish'], on: resource('AlertTopics/Requests-*'), why: "forwards the request to the controller's data-subject request topic (never its breach notice topic)" },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
     ],
   },
@@ -102,6 +102,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['s3:ListBucket'], on: resource(REGISTER), why: 'a missing record is then a 404, not a 403' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('BreachRegister/Key'), via: 's3', why: 'the register is SSE-KMS' },
       { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "notifies the controllers' breach topics (never the operations topic)" },
+      { actions: ['sns:GetTopicAttributes'], on: resource('AlertTopics/Tenant-*'), why: 'a notice counts as sent only when its topic has a confirmed subscription' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
       { actions: ['sqs:SendMessage'], on: resource('BreachReporting/Retries'), why: 'queues a notification retry' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('BreachReporting/Key'), via: 'sqs', why: 'the retry queue is encrypted' },
@@ -116,6 +117,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['s3:ListBucket'], on: resource(REGISTER), why: 'a missing record is then a 404, not a 403' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('BreachRegister/Key'), via: 's3', why: 'the register is SSE-KMS' },
       { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "notifies the controllers' breach topics (never the operations topic)" },
+      { actions: ['sns:GetTopicAttributes'], on: resource('AlertTopics/Tenant-*'), why: 'a notice counts as sent only when its topic has a confirmed subscription' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
       {
         actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -123,6 +125,14 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
         why: 'its SQS event source polls the retry queue',
       },
       { actions: ['kms:Decrypt'], on: resource('BreachReporting/Key'), why: 'reads the encrypted retry queue (the SQS event source grant, not narrowed by kms:ViaService)' },
+    ],
+  },
+  'BreachReporting/DeliveryCheck': {
+    job: 'Checks on a schedule that every breach topic has confirmed, authenticated subscriptions; logs what it finds (an alarm calls the operations team).',
+    may: [
+      ownLogs('BreachReporting/DeliveryCheck'),
+      { actions: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'], on: resource('AlertTopics/Tenant-*'), why: "lists each breach topic's subscriptions and how they were confirmed" },
+      { actions: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'], on: resource('AlertTopics/Operations'), why: 'checks the operations topic too (alarms reach no one without it)' },
     ],
   },
   // CDK's AWS SDK custom-resource function (one per stack, fixed construct id): runs at deployment only.

@@ -60,6 +60,8 @@ const record = (eventSource: string, eventName: string, userIdentity: object, re
   eventVersion: '1.09', eventSource, eventName, awsRegion: REGION, userIdentity, requestParameters, ...(resources ? { resources } : {}),
 });
 const tableResources = () => [{ accountId: ACCOUNT, type: 'AWS::DynamoDB::Table', ARN: `<${ids.table}.Arn>` }];
+const breachTopic = (tenant: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:EuEnrichment-breach-notice-${tenant}`;
+const requestTopic = (tenant: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:EuEnrichment-data-subject-requests-${tenant}`;
 const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
 
 /** Detector → the records it must catch, and ordinary records it must not. */
@@ -122,6 +124,17 @@ const cases: Record<string, { catches: () => object[]; passes: () => object[] }>
       record('s3.amazonaws.com', 'PutBucketPolicy', ADMIN, { bucketName: 'some-other-bucket' }),
       record('s3.amazonaws.com', 'GetBucketPolicy', ADMIN, { bucketName: `<${ids.auditBucket}>` }),
     ],
+  },
+  BreachTopicUnsubscribed: {
+    catches: () => [
+      record('sns.amazonaws.com', 'Unsubscribe', { type: 'Unknown', principalId: '', accountId: 'anonymous' }, { subscriptionArn: `${breachTopic('acme')}:0b5e6f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b` }),
+      record('sns.amazonaws.com', 'Unsubscribe', ADMIN, { subscriptionArn: `${breachTopic('globex')}:0b5e6f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b` }),
+    ],
+    passes: () => [record('sns.amazonaws.com', 'Unsubscribe', ADMIN, { subscriptionArn: `${requestTopic('acme')}:0b5e6f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b` })],
+  },
+  BreachTopicChanged: {
+    catches: () => [record('sns.amazonaws.com', 'DeleteTopic', ADMIN, { topicArn: breachTopic('acme') }), record('sns.amazonaws.com', 'SetTopicAttributes', ADMIN, { topicArn: breachTopic('acme'), attributeName: 'Policy' })],
+    passes: () => [record('sns.amazonaws.com', 'DeleteTopic', ADMIN, { topicArn: requestTopic('acme') }), record('sns.amazonaws.com', 'GetTopicAttributes', ADMIN, { topicArn: breachTopic('acme') })],
   },
   BreakGlassRoleChanged: {
     catches: () => [

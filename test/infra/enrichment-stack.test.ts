@@ -245,3 +245,15 @@ describe('log retention', () => {
     expect(logRetentionWithin(days)).toBe(expected);
   });
 });
+
+describe('data-subject requests and breach notices', () => {
+  it('forwards data-subject requests to each tenant\'s request topic, never to its breach notice topic', () => {
+    const stack = built.enrichment;
+    const fn = stack.dataSubjectRequestsFunction.function;
+    const env = JSON.stringify(template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables.TENANT_TOPIC_ARNS);
+    for (const tenantId of stack.alertTopics.tenantIds) {
+      expect(env).toContain(stack.getLogicalId(stack.alertTopics.requestTopic(tenantId).node.defaultChild as never));
+      expect(env).not.toContain(stack.getLogicalId(stack.alertTopics.tenantTopic(tenantId).node.defaultChild as never));
+    }
+  });
+});

@@ -57,6 +57,7 @@ export class AuditTrail extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': trailArnPattern },
           StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArnPattern },
         },
       }),
@@ -84,8 +85,11 @@ export class AuditTrail extends Construct {
       retentionDays: props.retentionDays,
       encryptionKey: props.logEncryptionKey,
     });
+    this.allowTrailDelivery(trailArnPattern);
     this.trail = new cloudtrail.Trail(this, 'Trail', {
-      bucket: this.bucket,
+      // Handed over as an imported bucket so the Trail construct adds no policy statements of its own
+      // (its statements carry no aws:SourceArn / aws:SourceAccount); allowTrailDelivery wrote them.
+      bucket: s3.Bucket.fromBucketAttributes(this, 'TrailDestination', { bucketArn: this.bucket.bucketArn, bucketName: this.bucket.bucketName }),
       encryptionKey: this.encryptionKey,
       enableFileValidation: true,
       isMultiRegionTrail: true,
@@ -93,6 +97,7 @@ export class AuditTrail extends Construct {
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: cloudWatchCopy.logGroup,
     });
+    this.trail.node.addDependency(this.bucket.policy!);
     this.logGroup = cloudWatchCopy.logGroup;
     this.recordEvents(props);
 
@@ -111,6 +116,26 @@ export class AuditTrail extends Construct {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: "CloudTrail's log-delivery role has one inline policy scoped to its own log group and cannot be reused elsewhere.",
     });
+  }
+
+  /** What CloudTrail needs to deliver to the bucket, for this account's trails only (no confused deputy). */
+  private allowTrailDelivery(trailArnPattern: string): void {
+    const principals = [new iam.ServicePrincipal('cloudtrail.amazonaws.com')];
+    const thisAccountsTrails = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnLike: { 'aws:SourceArn': trailArnPattern } };
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudTrailChecksTheBucketAcl',
+      principals,
+      actions: ['s3:GetBucketAcl'],
+      resources: [this.bucket.bucketArn],
+      conditions: thisAccountsTrails,
+    }));
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudTrailDeliversThisAccountsTrails',
+      principals,
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`AWSLogs/${Stack.of(this).account}/*`)],
+      conditions: { ...thisAccountsTrails, StringEquals: { ...thisAccountsTrails.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    }));
   }
 
   /**

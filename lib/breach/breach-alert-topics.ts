@@ -49,6 +49,7 @@ export class BreachAlertTopics extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: this.thisAccountsAlarms(),
       }),
     );
 
@@ -59,10 +60,7 @@ export class BreachAlertTopics extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.operationsTopic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        },
+        conditions: this.thisAccountsAlarms(),
       }),
     );
     for (const tenant of props.tenants) {
@@ -71,6 +69,15 @@ export class BreachAlertTopics extends Construct {
       const requests = this.topic(`Requests-${tenant.id}`, 'Data subject requests forwarded by your processor', tenant.contactEmails, `${stack.stackName}-data-subject-requests-${tenant.id}`);
       this.requestTopics.set(tenant.id, requests);
     }
+  }
+
+  /** Only alarms of this account may use the key and the operations topic (no confused deputy). */
+  private thisAccountsAlarms(): Record<string, Record<string, string>> {
+    const stack = Stack.of(this);
+    return {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
   }
 
   get tenantIds(): string[] {

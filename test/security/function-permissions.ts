@@ -63,11 +63,8 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     may: [
       ownLogs('Visits'),
       { actions: ['dynamodb:PutItem', 'dynamodb:Query'], on: resource(VISITS_TABLE), why: 'records a visit; lists by tenant partition (base table only, never the visitor index)' },
-      {
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        on: resource('VisitsStore/Key'),
-        why: 'the table and the pseudonym secret are encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
-      },
+      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], on: resource('VisitsStore/Key'), via: 'dynamodb', why: 'the table is encrypted with this key' },
+      { actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), via: 'secretsmanager', why: 'the pseudonym secret is encrypted with this key' },
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKey/Secret'), why: 'derives the pseudonym and cursor keys from it' },
     ],
   },
@@ -77,11 +74,8 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       ownLogs('VisitorData'),
       { actions: ['dynamodb:Query'], on: index(VISITS_TABLE, 'byVisitor'), why: "finds a visitor's visits by pseudonym (keys only)" },
       { actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem'], on: resource(VISITS_TABLE), why: 'reads (access request) or deletes (erasure request) the visits found; never lists or writes' },
-      {
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        on: resource('VisitsStore/Key'),
-        why: 'the table and the pseudonym secret are encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
-      },
+      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], on: resource('VisitsStore/Key'), via: 'dynamodb', why: 'the table is encrypted with this key' },
+      { actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), via: 'secretsmanager', why: 'the pseudonym secret is encrypted with this key' },
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKey/Secret'), why: 'computes the pseudonym of the address asked about' },
     ],
   },

@@ -48,7 +48,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await waitUntilReady(endpoint, java, options.startTimeoutMs ?? 30_000);
   } catch (error) {
     await stop();
-    throw new Error(`DynamoDB Local did not start: ${(error as Error).message}\n${output.join('').slice(-2000)}`);
+    throw new Error(`DynamoDB Local did not start: ${(error as Error).message}\n${output.join('').slice(-2000)}`, { cause: error });
   }
   return { endpoint, stop };
 }
@@ -68,7 +68,7 @@ async function waitUntilReady(endpoint: string, java: ChildProcess, timeoutMs: n
         return;
       } catch (error) {
         if (java.exitCode !== null || (error as Error).message.startsWith('cannot run java')) throw error;
-        if (Date.now() > deadline) throw new Error(`no answer within ${timeoutMs} ms`);
+        if (Date.now() > deadline) throw new Error(`no answer within ${timeoutMs} ms`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     }

@@ -40,7 +40,9 @@ export const MAX_REQUEST_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/data-subject-reques
  */
 export const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9]$/;
 /** Control characters; a message may still contain tabs and line breaks. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- as above, tabs and line breaks excepted
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 const FIELDS = ['tenantId', 'siteId', 'type', 'message', 'contact'] as const;

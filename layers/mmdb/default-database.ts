@@ -14,7 +14,7 @@ import { type BuildDatabaseOptions, buildDatabase } from '../../tools/mmdb-build
 import type { MmdbStatistics } from '../../tools/mmdb-builder/mmdb-writer.js';
 
 const LAYER_DIRECTORY = path.dirname(fileURLToPath(import.meta.url));
-const BUILDER_DIRECTORY = path.join(LAYER_DIRECTORY, 'builder');
+const BUILDER_DIRECTORY = path.resolve(LAYER_DIRECTORY, '../../tools/mmdb-builder');
 
 export const DEFAULT_DATABASE_PATH = path.join(LAYER_DIRECTORY, 'build', 'default.mmdb');
 const STAMP_PATH = `${DEFAULT_DATABASE_PATH}.stamp.json`;
@@ -93,7 +93,7 @@ async function currentStamp(): Promise<string> {
   const hash = createHash('sha256');
   const builderFiles = (await readdir(BUILDER_DIRECTORY)).filter((file) => file.endsWith('.ts')).sort();
   for (const file of [...builderFiles.map((f) => path.join(BUILDER_DIRECTORY, f)), fileURLToPath(import.meta.url)]) {
-    hash.update(file.slice(LAYER_DIRECTORY.length)).update(await readFile(file));
+    hash.update(path.relative(LAYER_DIRECTORY, file)).update(await readFile(file));
   }
   return JSON.stringify({ source: `${SOURCE_PACKAGE}@${sourcePackage().version}`, builder: hash.digest('hex') });
 }

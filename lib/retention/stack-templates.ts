@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CfnElement, Stack, Token, type App } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 
 export interface CfnResource {
   readonly Type: string;
@@ -19,6 +20,8 @@ export interface StackTemplate {
   readonly template: CfnTemplate;
   /** Logical id → construct path (e.g. EuEnrichment/Api/AccessLogs/LogGroup/Resource), where known. */
   readonly constructPaths: ReadonlyMap<string, string>;
+  /** The template's file name in the cloud assembly, where it was read from one. */
+  readonly templateFile?: string;
 }
 
 /** A resource of one of the templates, addressed by stack and logical id. */
@@ -34,16 +37,21 @@ export interface ResourceRef {
  * stack, nested stacks included.
  */
 export function synthesizeStackTemplates(app: App): StackTemplate[] {
-  const assembly = app.synth();
-  return app.node
+  return stackTemplatesIn(app, app.synth().directory);
+}
+
+/** The template of every stack below `root` (nested stacks included), read from a synthesized assembly directory. */
+export function stackTemplatesIn(root: IConstruct, assemblyDirectory: string): StackTemplate[] {
+  return root.node
     .findAll()
     .filter(Stack.isStack)
     .map((stack) => ({
       // A nested stack's name is only known at deploy time.
       stackName: Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName,
       region: Token.isUnresolved(stack.region) ? undefined : stack.region,
-      template: JSON.parse(readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')) as CfnTemplate,
+      template: JSON.parse(readFileSync(path.join(assemblyDirectory, stack.templateFile), 'utf8')) as CfnTemplate,
       constructPaths: constructPathsOf(stack),
+      templateFile: stack.templateFile,
     }));
 }
 

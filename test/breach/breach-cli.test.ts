@@ -37,7 +37,7 @@ beforeAll(async () => {
   gateway = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', async () => {
+    request.on('end', () => void (async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const verdict = verifySigV4({ method: request.method!, path: request.url!, headers: request.headers, body }, { [OPERATOR.accessKeyId]: OPERATOR.secretAccessKey }, { region: 'eu-central-1', service: 'execute-api' });
       received.push({ body, signedBy: 'accessKeyId' in verdict ? verdict.accessKeyId : undefined });
@@ -51,7 +51,7 @@ beforeAll(async () => {
         [status, answer] = [result.statusCode, result.body];
       }
       response.writeHead(status, { 'content-type': 'application/json' }).end(answer);
-    });
+    })());
   });
   await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}${ROUTE}`;
@@ -127,7 +127,9 @@ describe('breach report', () => {
     const { code, out, err, pauses } = await cli(['report', reportFile(sampleReport()), '--endpoint', endpoint]);
     expect(code).toBe(0);
     expect(err).toContain('Attempt 1: the service answered 503; resending the same report');
-    expect(pauses).toEqual([2000]);
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0]).toBeGreaterThanOrEqual(1000);
+    expect(pauses[0]).toBeLessThanOrEqual(2000);
     expect(received.map((r) => r.body)).toEqual([JSON.stringify(sampleReport()), JSON.stringify(sampleReport())]);
     expect(out).toContain(`recordId: ${RECORD_ID}`);
   });
@@ -192,12 +194,12 @@ describe('breach list and show (auditors)', () => {
     expect(out).toContain(`Record      ${RECORD_ID}`);
     expect(out).toContain('Status      confirmed');
     expect(out).toContain(`Reported by ${TEST_OPERATOR_ARN}`);
-    expect(out).toMatch(/SHA-256     [0-9a-f]{64} \(matches the metadata and S3 checksum\)/);
+    expect(out).toMatch(/SHA-256 {5}[0-9a-f]{64} \(matches the metadata and S3 checksum\)/);
     expect(out).toContain(`Notified    acme at ${NOW.toISOString()}`);
     expect(out).toContain(`Notified    globex at ${NOW.toISOString()}`);
     expect(out).not.toContain('NOT notified');
     // fauxqs implements no Object Lock or version listing: shown as unavailable, never guessed.
-    expect(out).toMatch(/Retention   unavailable \(/);
+    expect(out).toMatch(/Retention {3}unavailable \(/);
     expect(JSON.parse(out.slice(out.indexOf('\n{') + 1))).toMatchObject({ recordId: RECORD_ID, report: { nature: sampleReport().nature } });
   });
 

@@ -31,10 +31,19 @@ describe('EnrichmentStack', () => {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
     }
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ MMDB_PATH: '/opt/mmdb/database.mmdb' }) },
-      Layers: [Match.anyValue()],
-    });
+  });
+
+  it('gives the MMDB layer to every function that opens the database, and to no other', () => {
+    const [layer, ...others] = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
+    expect(others).toEqual([]);
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }));
+    const opening = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.MMDB_PATH !== undefined);
+    expect(opening.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(expect.arrayContaining(['EnrichFunction', 'VisitsFunction']));
+    for (const [id, fn] of functions) {
+      const opens = fn.Properties.Environment?.Variables?.MMDB_PATH !== undefined;
+      expect(fn.Properties.Layers, id).toEqual(opens ? [{ Ref: layer }] : undefined);
+      if (opens) expect(fn.Properties.Environment.Variables.MMDB_PATH, id).toBe('/opt/mmdb/database.mmdb');
+    }
   });
 
   it('stores visits on demand, with PITR, a customer-managed key and TTL on expiresAt', () => {

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findRetentionViolations, type RetentionViolation } from '../../lib/retention/find-retention-violations.js';
 import { describeRetainedStores } from '../../lib/retention/retained-stores.js';
 import { RetainedLogGroup } from '../../lib/retention/retained-log-group.js';
+import { applyRetentionGuard, RETENTION_RULE } from '../../lib/retention/retention-guard.js';
 import { synthesizeStackTemplates, TemplateIndex, type StackTemplate } from '../../lib/retention/stack-templates.js';
 import { buildTestApp } from '../infra/test-app.js';
 
@@ -112,6 +113,42 @@ describe('the retention checker, on throwaway stacks', () => {
     expect(unexpected.map((v) => v.message)).toEqual([]);
   });
 });
+
+describe('the retention guard at synth (as `cdk synth` runs it)', () => {
+  const limits = { retentionDays: 7, auditLogRetentionDays: 400, breachRecordRetentionYears: 5 };
+
+  it('refuses to synthesize an app with a store that keeps data forever, naming the store and the rule', () => {
+    const app = new App();
+    new logs.LogGroup(new Stack(app, 'Forgetful'), 'Forever', { retention: logs.RetentionDays.INFINITE });
+    applyRetentionGuard(app, limits);
+    const report = synthFailure(app);
+    expect(report).toContain(`RetentionGuard::${RETENTION_RULE}`);
+    expect(report).toMatch(/FATAL CloudWatch Logs log group: no RetentionInDays.*\n\s+Forgetful\/Forever\/Resource \(Forever\w+\)/);
+  });
+
+  it('lets an app whose every store expires within its limit synthesize', () => {
+    const app = new App();
+    new logs.LogGroup(new Stack(app, 'Careful'), 'Logs', { retention: logs.RetentionDays.ONE_WEEK });
+    applyRetentionGuard(app, limits);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('is attached to the real app: a forgotten store there fails synth', () => {
+    const built = buildTestApp();
+    new logs.LogGroup(built.enrichment, 'Forgotten', { retention: logs.RetentionDays.INFINITE });
+    expect(synthFailure(built.app)).toMatch(/FATAL CloudWatch Logs log group: no RetentionInDays.*\(RetentionGuard\)\n\s+EuEnrichment\/Forgotten\/Resource \(Forgotten\w+\)/);
+  }, 120_000);
+});
+
+/** The validation report a failed synth throws (CDK prints it the same way under `cdk synth`). */
+function synthFailure(app: App): string {
+  try {
+    app.synth();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('synth succeeded, but a validation failure was expected');
+}
 
 function buildThrowawayStack(stack: Stack): void {
   const key = new kms.Key(stack, 'Key');

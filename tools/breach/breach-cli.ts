@@ -9,6 +9,7 @@ import { validateBreachReport, type FieldProblems } from '../../lambdas/breach-s
 import { DEPLOYMENT_REGION } from '../../lib/eu-regions.js';
 import { inspectRecord, type Fact, type RecordInspection } from './record-inspection.js';
 import { postSignedJson, regionOfApiUrl, type CredentialSource, type HttpAnswer } from './signed-request.js';
+import { backoffDelay, type Backoff } from '../../lambdas/shared/retry/backoff.js';
 
 /** The breach route's URL, e.g. https://<id>.execute-api.eu-central-1.amazonaws.com/live/v1/operator/breaches */
 export const API_URL_ENV = 'BREACH_API_URL';
@@ -36,6 +37,8 @@ const USAGE = `Usage:
 
 /** Resending an idempotent report is always safe; a few tries ride out a transient failure. */
 const ATTEMPTS = 3;
+/** Waits between resends of a report: about 2 s, then about 4 s. */
+const RESEND_BACKOFF: Backoff = { baseDelayMs: 2_000, maxDelayMs: 8_000 };
 
 /** Runs one CLI command; resolves to the process exit code (0 done, 1 refused or failed, 2 usage). */
 export async function runBreachCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -118,7 +121,7 @@ async function report(io: CliIo, file: string, options: { endpoint?: string; dry
     } catch (error) {
       io.err(`Attempt ${attempt}: ${(error as Error).message}`);
     }
-    if (attempt < ATTEMPTS) await io.pause(attempt * 2000);
+    if (attempt < ATTEMPTS) await io.pause(backoffDelay(attempt, RESEND_BACKOFF));
   }
   if (!answer) return 1;
   return printAnswer(io, answer);

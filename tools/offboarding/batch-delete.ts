@@ -1,5 +1,6 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { VISITS_TABLE } from '../../lambdas/shared/visits/table-schema.js';
+import { backoffDelay, sleep } from '../../lambdas/shared/retry/backoff.js';
 import type { ItemKey } from './export-lines.js';
 
 /** BatchWriteItem takes at most 25 requests. */
@@ -20,7 +21,6 @@ export interface BatchDeleteOptions {
 }
 
 const MAX_DELAY_MS = 5_000;
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Deletes the given keys with BatchWriteItem, retrying UnprocessedItems (DynamoDB returns them under
@@ -40,7 +40,7 @@ export async function deleteKeys(keys: readonly ItemKey[], options: BatchDeleteO
 }
 
 async function deleteBatch(batch: ItemKey[], options: BatchDeleteOptions): Promise<void> {
-  const sleep = options.sleep ?? defaultSleep;
+  const pause = options.sleep ?? sleep;
   const maxAttempts = options.maxAttempts ?? 10;
   const baseDelayMs = options.baseDelayMs ?? 50;
   let pending: WriteRequest[] = batch.map((Key) => ({ DeleteRequest: { Key } }));
@@ -51,7 +51,6 @@ async function deleteBatch(batch: ItemKey[], options: BatchDeleteOptions): Promi
     if (attempt >= maxAttempts) {
       throw new Error(`${pending.length} deletes still unprocessed after ${maxAttempts} attempts (table throttled?); re-run to resume`);
     }
-    const ceiling = Math.min(MAX_DELAY_MS, baseDelayMs * 2 ** (attempt - 1));
-    await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+    await pause(backoffDelay(attempt, { baseDelayMs, maxDelayMs: MAX_DELAY_MS }));
   }
 }

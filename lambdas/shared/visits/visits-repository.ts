@@ -10,6 +10,7 @@ import {
   visitorKey,
 } from './table-schema.js';
 import type { Visit } from './visit.js';
+import { backoffDelay, sleep, type Backoff } from '../retry/backoff.js';
 
 export interface VisitsRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
@@ -81,6 +82,7 @@ export class ErasureIncompleteError extends Error {
 export const MAX_VISITOR_PAGE_SIZE = 100;
 /** Unprocessed keys of a batch read (throttling) are retried this often, with backoff, before giving up. */
 const BATCH_GET_ATTEMPTS = 5;
+const BATCH_GET_BACKOFF: Backoff = { baseDelayMs: 50, maxDelayMs: 1_000 };
 
 /** At most this many DynamoDB queries per page, so a selective site filter cannot make one request unbounded. */
 const MAX_QUERIES_PER_PAGE = 5;
@@ -245,7 +247,7 @@ export class VisitsRepository {
     let keys: Array<Record<string, unknown>> = sortKeys.map((sk) => ({ pk: this.partitionKey, sk }));
     for (let attempt = 0; keys.length > 0; attempt++) {
       if (attempt === BATCH_GET_ATTEMPTS) throw new Error(`${keys.length} visits could not be read (throttled)`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      if (attempt > 0) await sleep(backoffDelay(attempt, BATCH_GET_BACKOFF));
       const result = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
       for (const item of result.Responses?.[this.tableName] ?? []) found.set(String(item.sk), item);
       keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];

@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { RegisterStore } from '../../../lambdas/breach-shared/register-store.js';
 import type { ReportBreachDependencies } from '../../../lambdas/breach-report/report-breach.js';
 import { createLogger } from '../../../lambdas/shared/logging/logger.js';
-import { BreachEmulator, BUCKET, RETRY_QUEUE, TOPIC_ARN_PREFIX } from './emulator.js';
+import { type BreachEmulator, BUCKET, RETRY_QUEUE, TOPIC_ARN_PREFIX } from './emulator.js';
 import { NOW } from './sample-report.js';
 
 export const TENANT_IDS = ['acme', 'globex', 'initech'];

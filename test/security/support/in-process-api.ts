@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
@@ -103,7 +103,7 @@ export interface InProcessFunctions {
   /** Items in the visits table, read straight from DynamoDB Local. */
   visitCount(): Promise<number>;
   /** Object versions in the breach register bucket, read straight from the emulator. */
-  registerVersionCount(): Promise<number>;
+  registerObjectCount(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -188,9 +188,16 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       } while (startKey);
       return count;
     },
-    async registerVersionCount() {
-      const listing = await breach.s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET }));
-      return (listing.Versions?.length ?? 0) + (listing.DeleteMarkers?.length ?? 0);
+    async registerObjectCount() {
+      // Objects are created with If-None-Match and never replaced, so counting keys counts every write.
+      let count = 0;
+      let token: string | undefined;
+      do {
+        const page = await breach.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token }));
+        count += page.KeyCount ?? 0;
+        token = page.NextContinuationToken;
+      } while (token);
+      return count;
     },
     async stop() {
       await table.drop();

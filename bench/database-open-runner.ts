@@ -9,6 +9,6 @@ import { MmdbDatabase } from '../lambdas/shared/enrichment/mmdb-database.js';
 const [step, databasePath, networkCount] = process.argv.slice(2) as ['read' | 'deployed' | 'verify', string, string?];
 const started = performance.now();
 if (step === 'read') readFileSync(databasePath);
-else if (step === 'deployed') MmdbDatabase.openDeployed({ MMDB_PATH: databasePath, MMDB_NETWORK_COUNT: networkCount });
+else if (step === 'deployed') await MmdbDatabase.openDeployed({ MMDB_PATH: databasePath, MMDB_NETWORK_COUNT: networkCount });
 else MmdbDatabase.open(databasePath);
 process.stdout.write(JSON.stringify({ milliseconds: performance.now() - started }));

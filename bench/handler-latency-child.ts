@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createEnrichApi } from '../lambdas/enrich/enrich-api.js';
 import { createEnricher, type Enricher } from '../lambdas/shared/enrichment/enricher.js';
+import type { IpAddress } from '../lambdas/shared/ip/ip-address.js';
 import { MmdbDatabase } from '../lambdas/shared/enrichment/mmdb-database.js';
 import { httpApi } from '../lambdas/shared/http/middleware.js';
 import { parsePublicIp } from '../lambdas/shared/ip/public-ip.js';
@@ -55,8 +56,13 @@ const visitors = organisationVisitors(addresses, enricher);
 
 /** The enrich API and middleware as lambdas/enrich/handler.ts wires them, with an enricher that answers without the database. */
 function enrichWithoutDatabase(): Handler {
-  const template = enricher.enrich(parsePublicIp(addresses.find((ip) => enricher.enrich(parsePublicIp(ip)).found)!));
-  const fixedAnswer: Enricher = { database: enricher.database, enrich: (address) => ({ ...template, ip: address.text }) };
+  const template = enricher.enrichWithPrefixLength(parsePublicIp(addresses.find((ip) => enricher.enrich(parsePublicIp(ip)).found)!));
+  const fixed = (address: IpAddress) => ({ ...template.enrichment, ip: address.text });
+  const fixedAnswer: Enricher = {
+    database: enricher.database,
+    enrich: fixed,
+    enrichWithPrefixLength: (address) => ({ enrichment: fixed(address), prefixLength: template.prefixLength }),
+  };
   return httpApi(createEnrichApi({ enricher: fixedAnswer, tenants }), createLogger('enrich'));
 }
 

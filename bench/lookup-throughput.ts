@@ -29,7 +29,9 @@ export interface LookupThroughput {
   readonly ours: ReaderThroughput;
   /** Only the address check and parsing of our path (parsePublicIp): how much of it that is. */
   readonly parseOnly: ReaderThroughput;
-  /** The `maxmind` Reader under MmdbDatabase, configured as MmdbDatabase does (no cache): Reader.get. */
+  /** Only the tree walk and cached record of our path: MmdbDatabase.lookup on addresses parsed beforehand (plus a Map.get to find them). */
+  readonly lookupOnly: ReaderThroughput;
+  /** The `maxmind` npm reader (no cache), which MmdbDatabase used before it walked the tree itself: Reader.get. */
   readonly maxmindReader: ReaderThroughput;
   readonly pythonCExtension: ReaderThroughput;
   /** libmaxminddb called from C, or why it could not be built here. */
@@ -103,7 +105,9 @@ export function benchmarkLookupThroughput(options: LookupThroughputOptions): Loo
   writeFileSync(addressFile, `${addresses.join('\n')}\n`);
   const readerArgs = [options.databasePath, addressFile];
 
-  const enricher = createEnricher(MmdbDatabase.open(options.databasePath));
+  const database = MmdbDatabase.open(options.databasePath);
+  const enricher = createEnricher(database);
+  const parsed = new Map(addresses.map((address) => [address, parsePublicIp(address)]));
   const reader = new Reader<Response>(readFileSync(options.databasePath));
   const python = readerProgram('python3-maxminddb (C extension, MODE_MMAP_EXT)', '/usr/bin/python3', [
     path.join(C_READERS, 'python_maxminddb_lookups.py'),
@@ -114,7 +118,8 @@ export function benchmarkLookupThroughput(options: LookupThroughputOptions): Loo
   const contenders = {
     ours: inProcess('our path: parsePublicIp + enricher.enrich', addresses, (address) => enricher.enrich(parsePublicIp(address)).found),
     parseOnly: inProcess('parsePublicIp alone', addresses, (address) => parsePublicIp(address).version === 4),
-    maxmindReader: inProcess('maxmind Reader.get (as inside MmdbDatabase)', addresses, (address) => reader.get(address) !== null),
+    lookupOnly: inProcess('MmdbDatabase.lookup alone (parsed beforehand)', addresses, (address) => database.lookup(parsed.get(address)!) !== undefined),
+    maxmindReader: inProcess('maxmind npm Reader.get (for comparison)', addresses, (address) => reader.get(address) !== null),
     python,
     ...(libmaxminddb ? { libmaxminddb } : {}),
   };
@@ -139,6 +144,7 @@ export function benchmarkLookupThroughput(options: LookupThroughputOptions): Loo
     addresses: addresses.length,
     ours: summary(contenders.ours),
     parseOnly: summary(contenders.parseOnly),
+    lookupOnly: summary(contenders.lookupOnly),
     maxmindReader: summary(contenders.maxmindReader),
     pythonCExtension: summary(python),
     libmaxminddb: libmaxminddb ? summary(libmaxminddb) : (binary as { skipped: string }),

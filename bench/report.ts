@@ -103,6 +103,7 @@ export function renderReport(results: BenchmarkResults): string {
   });
   rows.push(versusC(lookup.ours, goals.lookup.verdict));
   rows.push(versusC(lookup.parseOnly));
+  rows.push(versusC(lookup.lookupOnly));
   rows.push(versusC(lookup.maxmindReader));
   rows.push({ cells: [python.reader, formatRate(python.lookupsPerSecond), '(baseline)', '1.00×', ''] });
   rows.push('skipped' in lookup.libmaxminddb ? { cells: ['libmaxminddb from C', lookup.libmaxminddb.skipped, '', '', ''] } : versusC(lookup.libmaxminddb));
@@ -176,7 +177,7 @@ export function renderReport(results: BenchmarkResults): string {
 }
 
 function foundAgreement(lookup: LookupThroughput): string {
-  const readers = [lookup.ours, lookup.maxmindReader, lookup.pythonCExtension, ...('skipped' in lookup.libmaxminddb ? [] : [lookup.libmaxminddb])];
+  const readers = [lookup.ours, lookup.lookupOnly, lookup.maxmindReader, lookup.pythonCExtension, ...('skipped' in lookup.libmaxminddb ? [] : [lookup.libmaxminddb])];
   const counts = new Set(readers.map((reader) => reader.found));
   return counts.size === 1
     ? `Every reader found a record for the same ${lookup.ours.found.toLocaleString('en-US')} of ${lookup.addresses.toLocaleString('en-US')} addresses.`

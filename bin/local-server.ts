@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     apiKeys,
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
     retentionDays: config.retentionDays,
+    visitShards: config.visitShards,
     port,
     onControllerNotice: printControllerNotice,
   });

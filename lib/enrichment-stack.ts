@@ -10,6 +10,7 @@ import { EnrichmentApi } from './enrichment/enrichment-api.js';
 import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
 import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
+import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
 import type { RegisterDocuments } from '../tools/register/register-documents.js';
@@ -71,6 +72,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('enrich'),
       description: 'Enriches IP addresses with public company information (no storage)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.enrich,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: { ...databaseEnvironment, TENANT_API_KEYS: tenantApiKeys },
@@ -79,6 +81,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visits'),
       description: 'Records and lists business visits of a tenant (pseudonymised, with TTL)',
       layers: [this.database.layer],
+      reservedConcurrentExecutions: config.reservedConcurrency.visits,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -86,6 +89,7 @@ export class EnrichmentStack extends Stack {
         TENANT_API_KEYS: tenantApiKeys,
         VISITS_TABLE_NAME: this.visits.table.tableName,
         RETENTION_DAYS: String(config.retentionDays),
+        VISIT_SHARDS: String(config.visitShards),
         PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
       },
     });
@@ -96,6 +100,7 @@ export class EnrichmentStack extends Stack {
       entry: handlerEntry('visitor-data'),
       description: "Finds and erases a data subject's visits for the controller (access and erasure requests)",
       memorySize: 256,
+      reservedConcurrentExecutions: config.reservedConcurrency.visitorData,
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
@@ -180,6 +185,17 @@ export class EnrichmentStack extends Stack {
         this.breachReporting.notifyFunction.function,
         this.breachReporting.deliveryCheckFunction.function,
       ],
+    });
+
+    new ServiceDashboard(this, 'Observability', {
+      api: this.api.api,
+      table: this.visits.table,
+      operationsTopic: this.alertTopics.operationsTopic,
+      functions: {
+        enrich: { function: this.enrichFunction.function, reservedConcurrency: config.reservedConcurrency.enrich, looksUp: true },
+        visits: { function: this.visitsFunction.function, reservedConcurrency: config.reservedConcurrency.visits, looksUp: true },
+        'visitor-data': { function: this.visitorDataFunction.function, reservedConcurrency: config.reservedConcurrency.visitorData, looksUp: false },
+      },
     });
 
     this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);

@@ -2,6 +2,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../../bin/local/dynamodb
 import { localDynamoDbClient } from '../../bin/local/local-aws.js';
 import { createVisitsTable } from '../../bin/local/visits-table.js';
 import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
+import { DEFAULT_VISIT_SHARDS } from '../../lambdas/shared/visits/table-schema.js';
 import { SecretsManagerStandIn } from '../../test/support/secrets-manager-stand-in.js';
 
 export const BENCH_API_KEY_ID = 'bench-api-key';
@@ -44,6 +45,7 @@ export async function startLocalBackends(databasePath: string): Promise<LocalBac
         TENANT_API_KEYS: JSON.stringify({ [BENCH_API_KEY_ID]: BENCH_TENANT_ID }),
         VISITS_TABLE_NAME: tableName,
         RETENTION_DAYS: String(BENCH_RETENTION_DAYS),
+        VISIT_SHARDS: String(DEFAULT_VISIT_SHARDS),
         PSEUDONYM_SECRET_ARN: SECRET_ARN,
         AWS_REGION: 'eu-central-1',
         AWS_ACCESS_KEY_ID: 'local',

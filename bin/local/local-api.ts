@@ -26,6 +26,10 @@ export interface LocalApiOptions {
   readonly apiKeys: readonly LocalApiKey[];
   readonly pseudonymSecret: string;
   readonly retentionDays: number;
+  /** Partition keys per tenant (the deployment's visitShards). @default DEFAULT_VISIT_SHARDS */
+  readonly visitShards?: number;
+  /** SDK attempts per DynamoDB call: 3 is what the deployed functions do (fault runs). @default 1 */
+  readonly dynamoDbMaxAttempts?: number;
   /** 0 picks a free port. */
   readonly port: number;
   /** @default 127.0.0.1 — the local API is not meant to be reachable from other machines */
@@ -57,7 +61,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const enricher = createEnricher(MmdbDatabase.open(options.mmdbPath));
   const tenants = new TenantDirectory(new Map(options.apiKeys.map((key) => [key.apiKeyId, key.tenantId])));
   const loggers = options.loggers ?? { enrich: createLogger('enrich'), visits: createLogger('visits') };
-  const documentClient = localDocumentClient(options.dynamoDbEndpoint);
+  const documentClient = localDocumentClient(options.dynamoDbEndpoint, { maxAttempts: options.dynamoDbMaxAttempts });
   const keys = deriveVisitKeys(options.pseudonymSecret);
 
   const enrich = httpApi(createEnrichApi({ enricher, tenants }), loggers.enrich);
@@ -65,7 +69,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     createVisitsApi({
       enricher,
       tenants,
-      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
       keys: async () => keys,
       retentionDays: options.retentionDays,
       clock: options.clock ?? (() => new Date()),

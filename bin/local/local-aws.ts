@@ -3,17 +3,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * A real SDK v3 client for DynamoDB Local: fixed dummy credentials (DynamoDB Local checks only
- * their form), the deployment region, and no retries that would hide a refused request.
+ * their form), the deployment region, and by default no retries that would hide a refused request
+ * (`maxAttempts: 3` is the SDK default the deployed functions run with, for runs that inject faults).
  */
-export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+export function localDynamoDbClient(endpoint: string, { maxAttempts = 1 } = {}): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: 'eu-central-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
+    maxAttempts,
   });
 }
 
-export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(localDynamoDbClient(endpoint));
+export function localDocumentClient(endpoint: string, options: { maxAttempts?: number } = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(localDynamoDbClient(endpoint, options));
 }

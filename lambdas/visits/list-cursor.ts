@@ -7,7 +7,7 @@ export interface CursorState {
   readonly from: string;
   readonly to: string;
   readonly siteId: string | null;
-  /** Opaque repository position (the last sort key read). */
+  /** Opaque repository position: where the merge of the tenant's shards stands (a sort key and which shards are exhausted). */
   readonly position: string;
 }
 

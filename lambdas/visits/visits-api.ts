@@ -11,6 +11,7 @@ import { jsonResponse } from '../shared/http/responses.js';
 import type { RouteTable } from '../shared/http/router.js';
 import type { IpAddress } from '../shared/ip/ip-address.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
+import { METRIC, type ServiceMetrics } from '../shared/metrics/service-metrics.js';
 import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 import { companySnapshot, type Visit } from '../shared/visits/visit.js';
 import type { VisitKeys } from '../shared/visits/visit-keys.js';
@@ -30,6 +31,8 @@ export interface VisitsApiDeps {
   readonly clock: () => Date;
   readonly newVisitId: () => string;
   readonly logger: Logger;
+  /** Visits stored and not stored, per classification. @default not counted */
+  readonly metrics?: ServiceMetrics;
 }
 
 const DAY_SECONDS = 86_400;
@@ -53,9 +56,10 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
   queryParameters(event, []);
   const request = recordVisitRequestFrom(parseJsonBody(event, MAX_VISIT_BODY_BYTES));
   const address = visitorAddress(request.visitorIp, event);
-  const enrichment = deps.enricher.enrich(address);
+  const { enrichment, prefixLength } = deps.enricher.enrichWithPrefixLength(address);
   if (!ORGANISATION_CLASSIFICATIONS.has(enrichment.classification)) {
     deps.logger.info('visit not stored', { tenantId, classification: enrichment.classification });
+    deps.metrics?.countBy(METRIC.visitsNotStored, 'classification', enrichment.classification);
     return jsonResponse(200, {
       stored: false,
       reason: 'NOT_AN_ORGANISATION',
@@ -73,7 +77,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
     referrer: request.referrer,
     visitedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * DAY_SECONDS,
-    company: companySnapshot(enrichment),
+    company: companySnapshot(enrichment, address, prefixLength),
     database: { type: enrichment.database.type, buildDate: enrichment.database.buildDate },
   };
   try {
@@ -83,6 +87,7 @@ async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantReque
     throw error;
   }
   deps.logger.info('visit stored', { tenantId, classification: enrichment.classification, visitId: visit.visitId });
+  deps.metrics?.countBy(METRIC.visitsStored, 'classification', enrichment.classification);
   return jsonResponse(201, { stored: true, visit: visitView(visit) });
 }
 

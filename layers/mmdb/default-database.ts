@@ -15,6 +15,10 @@ import type { MmdbStatistics } from '../../tools/mmdb-builder/mmdb-writer.js';
 
 const LAYER_DIRECTORY = path.dirname(fileURLToPath(import.meta.url));
 const BUILDER_DIRECTORY = path.resolve(LAYER_DIRECTORY, '../../tools/mmdb-builder');
+/** Modules of the functions the builder imports (address parser, format constants): a change to them rebuilds too. */
+const SHARED_BUILDER_MODULES = ['../../lambdas/shared/ip/ip-address.ts', '../../lambdas/shared/enrichment/mmdb-format.ts'].map((file) =>
+  path.resolve(LAYER_DIRECTORY, file),
+);
 
 export const DEFAULT_DATABASE_PATH = path.join(LAYER_DIRECTORY, 'build', 'default.mmdb');
 const STAMP_PATH = `${DEFAULT_DATABASE_PATH}.stamp.json`;
@@ -92,7 +96,7 @@ function defaultDatabaseBuildOptions(output: string): BuildDatabaseOptions {
 async function currentStamp(): Promise<string> {
   const hash = createHash('sha256');
   const builderFiles = (await readdir(BUILDER_DIRECTORY)).filter((file) => file.endsWith('.ts')).sort();
-  for (const file of [...builderFiles.map((f) => path.join(BUILDER_DIRECTORY, f)), fileURLToPath(import.meta.url)]) {
+  for (const file of [...builderFiles.map((f) => path.join(BUILDER_DIRECTORY, f)), ...SHARED_BUILDER_MODULES, fileURLToPath(import.meta.url)]) {
     hash.update(path.relative(LAYER_DIRECTORY, file)).update(await readFile(file));
   }
   return JSON.stringify({ source: `${SOURCE_PACKAGE}@${sourcePackage().version}`, builder: hash.digest('hex') });

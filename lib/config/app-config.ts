@@ -16,6 +16,13 @@ export interface TenantConfig {
   readonly monthlyQuota: number;
 }
 
+/** Concurrent executions reserved per API function: its guaranteed share, and its cap. */
+export interface ReservedConcurrency {
+  readonly enrich: number;
+  readonly visits: number;
+  readonly visitorData: number;
+}
+
 /** The whole deployment's configuration, validated once at the edge (see load-config.ts). */
 export interface AppConfig {
   /** The processor's legal name, for the Art. 30 register. */
@@ -26,6 +33,19 @@ export interface AppConfig {
   readonly region: EuRegion;
   /** How long any personal data (visits, logs holding IPs) is kept, in days (1–3650). */
   readonly retentionDays: number;
+  /**
+   * Partition keys each tenant's visits are spread over (1–MAX_VISIT_SHARDS, default DEFAULT_VISIT_SHARDS):
+   * one partition key takes about 1,000 visits per second. Raise it for a tenant with more; never lower it.
+   */
+  readonly visitShards: number;
+  /**
+   * Reserved concurrency of the API functions: a busy route cannot take the concurrency the others
+   * need, and none can take all of the account's. Their sum, with the small fixed reservations of the
+   * other functions, must leave the 100 unreserved executions AWS requires of accountConcurrencyLimit.
+   */
+  readonly reservedConcurrency: ReservedConcurrency;
+  /** The account's Lambda concurrent-executions quota in eu-central-1 (AWS default 1,000; raise it with Service Quotas first). */
+  readonly accountConcurrencyLimit: number;
   /** The operator's own MMDB file; undefined means the default database built from @ip-location-db/asn. */
   readonly mmdbPath: string | undefined;
   readonly tenants: readonly TenantConfig[];

@@ -1,7 +1,8 @@
 import { TENANT_ID_PATTERN } from '../../lambdas/shared/tenants/tenant-id.js';
+import { DEFAULT_VISIT_SHARDS, MAX_VISIT_SHARDS } from '../../lambdas/shared/visits/table-schema.js';
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
 import { breakGlassProblems } from '../guardrails/region-deny-scp.js';
-import type { AppConfig, TenantConfig } from './app-config.js';
+import type { AppConfig, ReservedConcurrency, TenantConfig } from './app-config.js';
 
 /** Reads a raw context value; matches `Node.tryGetContext` so the app can pass `app.node`. */
 export interface ContextSource {
@@ -22,6 +23,9 @@ const GUARDRAIL_TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|\d
 
 export const DEFAULTS = {
   retentionDays: 30,
+  visitShards: DEFAULT_VISIT_SHARDS,
+  reservedConcurrency: { enrich: 50, visits: 50, visitorData: 10 },
+  accountConcurrencyLimit: 1000,
   auditLogRetentionDays: 400,
   breachRecordRetentionYears: 5,
   rateLimit: 50,
@@ -49,6 +53,9 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   }
 
   const retentionDays = integerIn(read('retentionDays') ?? DEFAULTS.retentionDays, 1, 3650, 'retentionDays', problems);
+  const visitShards = integerIn(read('visitShards') ?? DEFAULTS.visitShards, 1, MAX_VISIT_SHARDS, 'visitShards', problems);
+  const accountConcurrencyLimit = integerIn(read('accountConcurrencyLimit') ?? DEFAULTS.accountConcurrencyLimit, 1000, 1_000_000, 'accountConcurrencyLimit', problems);
+  const reservedConcurrency = reservedConcurrencyFrom(read('reservedConcurrency') ?? DEFAULTS.reservedConcurrency, accountConcurrencyLimit, problems);
   const auditLogRetentionDays = integerIn(
     read('auditLogRetentionDays') ?? DEFAULTS.auditLogRetentionDays, 92, 3650, 'auditLogRetentionDays', problems,
   );
@@ -93,6 +100,9 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     account: account as string | undefined,
     region: DEPLOYMENT_REGION,
     retentionDays,
+    visitShards,
+    reservedConcurrency,
+    accountConcurrencyLimit,
     auditLogRetentionDays,
     mmdbPath: typeof mmdbPath === 'string' ? mmdbPath : undefined,
     tenants,
@@ -104,6 +114,30 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     breakGlassRoleArnPattern: typeof breakGlass === 'string' ? breakGlass : undefined,
     breakGlassAdministratorArn: typeof breakGlassAdministrator === 'string' ? breakGlassAdministrator : undefined,
   };
+}
+
+/** Reserved by the functions outside the configuration: data-subject requests 5, breach report 5, breach notify 2. */
+export const FIXED_RESERVED_CONCURRENCY = 12;
+/** AWS refuses a reservation that leaves fewer unreserved executions than this. */
+export const MIN_UNRESERVED_CONCURRENCY = 100;
+
+function reservedConcurrencyFrom(value: unknown, accountLimit: number, problems: string[]): ReservedConcurrency {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('reservedConcurrency: must be an object { enrich, visits, visitorData }');
+    return DEFAULTS.reservedConcurrency;
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (!(key in DEFAULTS.reservedConcurrency)) problems.push(`reservedConcurrency.${key}: unknown function`);
+  const share = (key: keyof ReservedConcurrency) => integerIn(raw[key] ?? DEFAULTS.reservedConcurrency[key], 1, accountLimit, `reservedConcurrency.${key}`, problems);
+  const reserved = { enrich: share('enrich'), visits: share('visits'), visitorData: share('visitorData') };
+  const total = reserved.enrich + reserved.visits + reserved.visitorData + FIXED_RESERVED_CONCURRENCY;
+  if (total > accountLimit - MIN_UNRESERVED_CONCURRENCY) {
+    problems.push(
+      `reservedConcurrency: ${total} reserved executions (with ${FIXED_RESERVED_CONCURRENCY} of the other functions) leave fewer than ` +
+        `${MIN_UNRESERVED_CONCURRENCY} of accountConcurrencyLimit ${accountLimit} unreserved, which AWS refuses: raise the quota and accountConcurrencyLimit first`,
+    );
+  }
+  return reserved;
 }
 
 function parseCliValue(value: unknown): unknown {

@@ -19,7 +19,7 @@ export interface ApiFunctionProps {
   readonly memorySize?: number;
   /** @default 10 seconds */
   readonly timeout?: Duration;
-  /** Caps the share of the account's concurrency this function can take. @default 50 */
+  /** Guarantees this function its share of the account's concurrency and caps it there (see AppConfig.reservedConcurrency). @default 50 */
   readonly reservedConcurrentExecutions?: number;
 }
 

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
+import { MMDB_LAYER_PATH, MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
 
-/** Where functions find the database: layers are extracted under /opt. */
-export const MMDB_LAYER_PATH = '/opt/mmdb/database.mmdb';
+/** Where functions find the database: defined once, beside the reader that opens it there. */
+export { MMDB_LAYER_PATH };
 
 export interface MmdbLayerProps {
   /** The MMDB file to ship: the default database or the operator's own. */

@@ -25,6 +25,9 @@ describe('loadConfig', () => {
       region: 'eu-central-1',
       account: undefined,
       retentionDays: DEFAULTS.retentionDays,
+      visitShards: 8,
+      reservedConcurrency: { enrich: 50, visits: 50, visitorData: 10 },
+      accountConcurrencyLimit: 1000,
       breachRecordRetentionYears: 5,
       mmdbPath: undefined,
       allowedRegions: [...EU_REGIONS],
@@ -38,6 +41,9 @@ describe('loadConfig', () => {
       {},
     );
     expect(config.retentionDays).toBe(90);
+    expect(loadConfig(contextOf({ tenants: [tenant], visitShards: '16' }), {}).visitShards).toBe(16);
+    const raised = loadConfig(contextOf({ tenants: [tenant], accountConcurrencyLimit: '5000', reservedConcurrency: '{"enrich":3000,"visits":1000}' }), {});
+    expect(raised.reservedConcurrency).toEqual({ enrich: 3000, visits: 1000, visitorData: 10 });
     expect(config.allowedRegions).toEqual(['eu-central-1']);
     expect(config.account).toBe('123456789012');
   });
@@ -56,6 +62,12 @@ describe('loadConfig', () => {
     [{ retentionDays: 0 }, /retentionDays: must be a whole number from 1 to 3650/],
     [{ retentionDays: 3651 }, /retentionDays: must be a whole number from 1 to 3650/],
     [{ retentionDays: 7.5 }, /retentionDays/],
+    [{ visitShards: 0 }, /visitShards: must be a whole number from 1 to 32/],
+    [{ visitShards: 33 }, /visitShards: must be a whole number from 1 to 32/],
+    [{ reservedConcurrency: { enrich: 0 } }, /reservedConcurrency\.enrich: must be a whole number from 1 to 1000/],
+    [{ reservedConcurrency: { search: 5 } }, /reservedConcurrency\.search: unknown function/],
+    [{ reservedConcurrency: { enrich: 800, visits: 80 } }, /reservedConcurrency: 902 reserved executions .* leave fewer than 100 of accountConcurrencyLimit 1000/],
+    [{ accountConcurrencyLimit: 500 }, /accountConcurrencyLimit: must be a whole number from 1000/],
     [{ account: '12345' }, /account: must be a 12-digit/],
     [{ tenants: [] }, /tenants: must be a non-empty list/],
     [{ tenants: [{ ...tenant, name: ' ' }] }, /tenants\[0\]\.name: every tenant needs a name/],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { open } from 'maxmind';
 import { type BuildDatabaseOptions, buildDatabase } from '../../tools/mmdb-builder/build-database.js';
-import { parseIpAddress, parseNetwork } from '../../tools/mmdb-builder/ip-address.js';
+import { parseTreeAddress, parseTreeNetwork } from '../../tools/mmdb-builder/tree-address.js';
 import { TEST_WRITER_OPTIONS, addressValue, temporaryDirectory } from './helpers.js';
 
 const temp = temporaryDirectory();
@@ -34,22 +34,22 @@ describe('IP address parsing', () => {
     '1:2:3:4:5:6:7::',
     'FFFF:ffff:FFFF:ffff:FFFF:ffff:FFFF:ffff',
   ])('parses %s like the URL parser does', (text) => {
-    expect(parseIpAddress(text)?.value).toBe(addressValue(text));
+    expect(parseTreeAddress(text)?.value).toBe(addressValue(text));
   });
 
   it.each(['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '01.2.3.4', '1.2.3.-1', ' 1.2.3.4', '1::2::3', '12345::', 'g::1', '1:2:3:4:5:6:7:8:9', '::1.2.3', 'fe80::1%eth0', '1:2:3:4:5:6:7:8::'])(
     'rejects %j',
     (text) => {
-      expect(parseIpAddress(text)).toBeUndefined();
+      expect(parseTreeAddress(text)).toBeUndefined();
     },
   );
 
   it('parses CIDRs into tree prefix lengths and clears host bits', () => {
-    expect(parseNetwork('192.0.2.77/24')).toEqual({ address: { family: 4, value: 0xc000_0200n }, treePrefixLength: 120 });
-    expect(parseNetwork('::192.0.2.0/120')?.treePrefixLength).toBe(120);
-    expect(parseNetwork('2001:db8::/32')?.treePrefixLength).toBe(32);
+    expect(parseTreeNetwork('192.0.2.77/24')).toEqual({ address: { family: 4, value: 0xc000_0200n }, treePrefixLength: 120 });
+    expect(parseTreeNetwork('::192.0.2.0/120')?.treePrefixLength).toBe(120);
+    expect(parseTreeNetwork('2001:db8::/32')?.treePrefixLength).toBe(32);
     for (const bad of ['192.0.2.0', '192.0.2.0/33', '2001:db8::/129', '192.0.2.0/-1', '192.0.2.0/ 8', 'x/8']) {
-      expect(parseNetwork(bad)).toBeUndefined();
+      expect(parseTreeNetwork(bad)).toBeUndefined();
     }
   });
 });

@@ -27,7 +27,7 @@ describe('deleteKeys', () => {
   it('sends batches of 25 and retries unprocessed items with growing delays until none are left', async () => {
     const client = throttlingClient([10, 3, 0]);
     const delays: number[] = [];
-    await deleteKeys(keys(25), { client: client as never, table: 't', partition: 'TENANT#acme', sleep: async (ms) => void delays.push(ms) });
+    await deleteKeys(keys(25), { client: client as never, table: 't', partitions: ['TENANT#acme'], sleep: async (ms) => void delays.push(ms) });
 
     expect(client.calls.map((requests) => requests.length)).toEqual([25, 10, 3]);
     expect(delays).toHaveLength(2);
@@ -37,21 +37,21 @@ describe('deleteKeys', () => {
 
   it('splits 60 keys into 25 + 25 + 10', async () => {
     const client = throttlingClient([]);
-    await deleteKeys(keys(60), { client: client as never, table: 't', partition: 'TENANT#acme' });
+    await deleteKeys(keys(60), { client: client as never, table: 't', partitions: ['TENANT#acme'] });
     expect(client.calls.map((requests) => requests.length).sort()).toEqual([10, 25, 25]);
   });
 
   it('gives up after maxAttempts, saying how many deletes are left', async () => {
     const client = throttlingClient([5, 5, 5]);
     await expect(
-      deleteKeys(keys(5), { client: client as never, table: 't', partition: 'TENANT#acme', maxAttempts: 3, sleep: async () => {} }),
+      deleteKeys(keys(5), { client: client as never, table: 't', partitions: ['TENANT#acme'], maxAttempts: 3, sleep: async () => {} }),
     ).rejects.toThrow('5 deletes still unprocessed after 3 attempts');
   });
 
   it('refuses a key of another partition before sending anything', async () => {
     const client = throttlingClient([]);
     await expect(
-      deleteKeys([...keys(3), ...keys(1, 'TENANT#globex')], { client: client as never, table: 't', partition: 'TENANT#acme' }),
+      deleteKeys([...keys(3), ...keys(1, 'TENANT#globex')], { client: client as never, table: 't', partitions: ['TENANT#acme'] }),
     ).rejects.toThrow('outside the tenant partition');
     expect(client.calls).toEqual([]);
   });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { VISITS_TABLE, tenantPartitionKey } from '../../lambdas/shared/visits/table-schema.js';
+import { VISITS_TABLE } from '../../lambdas/shared/visits/table-schema.js';
 import { deleteExportedItems, deleteTenantPartition } from '../../tools/offboarding/delete-tenant.js';
 import { createOffboardingClient } from '../../tools/offboarding/dynamodb-client.js';
 import { exportTenant, type ExportManifest } from '../../tools/offboarding/export-tenant.js';
@@ -15,7 +15,7 @@ import { offboard } from '../../tools/offboarding/offboard.js';
 import { InvalidTenantIdError } from '../../tools/offboarding/tenant-partition.js';
 import { REPO_ROOT } from '../infra/test-app.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
-import { asExported, putItems, SEEDED_TENANTS, seedTenants, tenantCounts, visitItems } from './visits-fixture.js';
+import { asExported, inExportOrder, putItems, SEEDED_TENANTS, seedTenants, tenantCounts, visitItems } from './visits-fixture.js';
 
 const endpoint = inject('dynamoDbEndpoint');
 /** The client under test: the CLI's own, pointed at the run's DynamoDB Local. */
@@ -67,7 +67,8 @@ describe('export of one tenant', () => {
     expect(Date.parse(manifest.startedAt)).toBeLessThanOrEqual(Date.parse(manifest.finishedAt));
 
     const items = (await exportLines(dir)).map((line) => (JSON.parse(line) as { Item: unknown }).Item);
-    expect(items).toEqual(seeded.acme!.map(asExported)); // same items, in sort-key order, nothing of acme-eu
+    expect(items).toEqual(inExportOrder(seeded.acme!, 'acme').map(asExported)); // same items, every partition, nothing of acme-eu
+    expect(new Set(items.map((item) => (item as { pk: { S: string } }).pk.S)).size).toBe(10); // unsharded, 8 shards, shard 20
     expect(items.filter((item) => (item as Record<string, unknown>).visitorKey !== undefined)).toHaveLength(Math.ceil(SEEDED_TENANTS.acme / 3));
     expect((await readdir(dir)).sort()).toEqual(['items.jsonl', 'manifest.json']); // checkpoint removed
   });
@@ -138,14 +139,14 @@ describe('deletion of one tenant', () => {
     const { table } = await freshTable();
     const dir = path.join(work, 'globex');
     await exportTenant({ client, table, tenantId: 'globex', dir });
-    const late = visitItems('globex', SEEDED_TENANTS.globex + 1).at(-1)!;
+    const late = visitItems('globex', SEEDED_TENANTS.globex + 2).at(-1)!; // in a shard
     await putItems(client, table, [late]);
 
     const result = await deleteExportedItems({ client, table, tenantId: 'globex', dir, pageSize: 100 });
 
     expect(result).toEqual({ status: 'items-remain', deleteRequests: SEEDED_TENANTS.globex, remaining: 1 });
     const left = await client.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: tenantPartitionKey('globex') } } }),
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': late.pk! } }),
     );
     expect(left.Items).toEqual([late]);
     othersUnchanged(await tenantCounts(client, table), 'globex');

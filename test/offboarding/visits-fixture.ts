@@ -1,5 +1,12 @@
 import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { tenantPartitionKey, visitorKey, visitSortKey } from '../../lambdas/shared/visits/table-schema.js';
+import {
+  allTenantPartitionKeys,
+  tenantPartitionKey,
+  visitPartitionKey,
+  visitShard,
+  visitorKey,
+  visitSortKey,
+} from '../../lambdas/shared/visits/table-schema.js';
 import { countTenantItems } from '../../tools/offboarding/tenant-queries.js';
 
 type Item = Record<string, AttributeValue>;
@@ -7,6 +14,8 @@ type Item = Record<string, AttributeValue>;
 /**
  * Visit items shaped like the visits repository writes them (maps, nulls, numbers), every third one
  * with the visitor GSI key, and a few odd attribute types (sets, binary, lists) the export must keep.
+ * Spread like a deployment that moved to sharding: every fourth in the unsharded partition (written
+ * before), the rest over 8 shards, a few in shard 20 (a shard count since lowered).
  */
 export function visitItems(tenantId: string, count: number): Item[] {
   const items: Item[] = [];
@@ -14,7 +23,7 @@ export function visitItems(tenantId: string, count: number): Item[] {
     const visitedAt = new Date(Date.UTC(2026, 0, 1) + i * 61_000).toISOString();
     const visitId = `v${String(i).padStart(5, '0')}`;
     const item: Item = {
-      pk: { S: tenantPartitionKey(tenantId) },
+      pk: { S: i % 4 === 0 ? tenantPartitionKey(tenantId) : visitPartitionKey(tenantId, i % 50 === 13 ? 20 : visitShard(visitId, 8)) },
       sk: { S: visitSortKey(visitedAt, visitId) },
       tenantId: { S: tenantId },
       visitId: { S: visitId },
@@ -68,9 +77,16 @@ export async function seedTenants(client: DynamoDBClient, table: string): Promis
 export async function tenantCounts(client: DynamoDBClient, table: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const tenantId of Object.keys(SEEDED_TENANTS)) {
-    counts[tenantId] = await countTenantItems({ client, table, partition: tenantPartitionKey(tenantId) });
+    counts[tenantId] = await countTenantItems({ client, table, partitions: allTenantPartitionKeys(tenantId) });
   }
   return counts;
+}
+
+/** The order an export writes a tenant's items in: partition by partition (unsharded first, then shard 0, 1, …), each by sort key. */
+export function inExportOrder(items: readonly Item[], tenantId: string): Item[] {
+  const partitions = allTenantPartitionKeys(tenantId);
+  const rank = (item: Item) => partitions.indexOf(item.pk!.S!);
+  return [...items].sort((a, b) => rank(a) - rank(b) || (a.sk!.S! < b.sk!.S! ? -1 : 1));
 }
 
 /** How an item reads back from the export: binary as base64, set members sorted. */

@@ -8,7 +8,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tenantPartitionKey, visitSortKey } from '../../lambdas/shared/visits/table-schema.js';
+import { DEFAULT_VISIT_SHARDS, visitPartitionKey, visitShard, visitSortKey } from '../../lambdas/shared/visits/table-schema.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
 import { VISIT_ATTRIBUTES } from '../../tools/register/processing-description.js';
 import type { Register, RegisterResource, SecurityMeasureId } from '../../tools/register/register-model.js';
@@ -196,7 +196,7 @@ describe('the register and what the visits repository really stores', () => {
         'pseudonym',
       );
       const { Item } = await table.client.send(
-        new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: tenantPartitionKey('acme') }, sk: { S: visitSortKey(visitedAt, 'v1') } }, ConsistentRead: true }),
+        new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: visitPartitionKey('acme', visitShard('v1', DEFAULT_VISIT_SHARDS)) }, sk: { S: visitSortKey(visitedAt, 'v1') } }, ConsistentRead: true }),
       );
       const registered = Object.values(VISIT_ATTRIBUTES).flat();
       expect(Object.keys(Item!).sort()).toEqual([...registered].sort());

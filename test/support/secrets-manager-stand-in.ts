@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 /**
  * Secrets Manager has no local emulator here: this stand-in answers GetSecretValue for one secret in
  * the service's JSON protocol, so the real SDK client in a handler talks to it over HTTP. It counts the
- * calls (to prove the secret is fetched once per container) and can fail the next one on demand.
+ * calls (to prove the secret is fetched once per container) and fails every call while `failing` is set.
  */
 export class SecretsManagerStandIn {
   calls = 0;
-  failNext = false;
+  failing = false;
   private server: Server | undefined;
 
   constructor(
@@ -24,8 +24,7 @@ export class SecretsManagerStandIn {
       request.on('end', () => {
         this.calls++;
         const { SecretId } = JSON.parse(body) as { SecretId: string };
-        const ok = request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && SecretId === this.secretArn && !this.failNext;
-        this.failNext = false;
+        const ok = request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && SecretId === this.secretArn && !this.failing;
         response.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
         response.end(
           JSON.stringify(

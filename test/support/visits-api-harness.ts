@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createEnricher } from '../../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
@@ -29,7 +30,10 @@ export interface VisitsApiHarness {
  * The visits function as Lambda runs it (httpApi middleware around createVisitsApi) on a test table
  * in DynamoDB Local, with a MaxMind test database, the two test tenants and a fixed secret.
  */
-export function visitsApiHarness(table: TestVisitsTable, options: { database?: string; retentionDays?: number } = {}): VisitsApiHarness {
+export function visitsApiHarness(
+  table: TestVisitsTable,
+  options: { database?: string; retentionDays?: number; documentClient?: DynamoDBDocumentClient } = {},
+): VisitsApiHarness {
   const keys = deriveVisitKeys(TEST_PSEUDONYM_SECRET);
   const logger = createLogger('visits-test');
   const harness: VisitsApiHarness = {
@@ -50,7 +54,7 @@ export function visitsApiHarness(table: TestVisitsTable, options: { database?: s
     createVisitsApi({
       enricher: createEnricher(MmdbDatabase.open(testDatabase(options.database ?? 'GeoIP2-Enterprise-Test'))),
       tenants: TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS)),
-      visitsOf: (tenantId) => new VisitsRepository({ client: table.documentClient, tableName: table.tableName, tenantId }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: options.documentClient ?? table.documentClient, tableName: table.tableName, tenantId }),
       keys: async () => keys,
       retentionDays: options.retentionDays ?? 30,
       clock: () => harness.now,

@@ -2,7 +2,7 @@ import { type CsvLayout, ColumnSpecError, parseCsvLayout } from './csv-columns.j
 import { CsvSyntaxError, csvRecords } from './csv-records.js';
 import { FieldValueError, type TypeOverrides, parseFieldText } from './field-types.js';
 import { InputError, readInputText } from './input-error.js';
-import { parseIpAddress, parseNetwork } from './ip-address.js';
+import { parseTreeAddress, parseTreeNetwork } from './tree-address.js';
 import type { MmdbMap, MmdbValue } from './mmdb-value.js';
 import type { MmdbWriter } from './mmdb-writer.js';
 
@@ -56,13 +56,13 @@ function insertRow(file: string, line: number, cells: readonly string[], layout:
   const record = buildRecord(cells, layout, rowError);
 
   if (layout.kind === 'network') {
-    const network = parseNetwork(cells[layout.networkIndex]!.trim());
+    const network = parseTreeNetwork(cells[layout.networkIndex]!.trim());
     if (!network) throw rowError(`column ${layout.networkIndex + 1} is not a valid CIDR network`);
     writer.insertNetwork(network.address.value, network.treePrefixLength, record);
     return;
   }
-  const start = parseIpAddress(cells[layout.startIndex]!.trim());
-  const end = parseIpAddress(cells[layout.endIndex]!.trim());
+  const start = parseTreeAddress(cells[layout.startIndex]!.trim());
+  const end = parseTreeAddress(cells[layout.endIndex]!.trim());
   if (!start) throw rowError(`column ${layout.startIndex + 1} (range start) is not a valid IP address`);
   if (!end) throw rowError(`column ${layout.endIndex + 1} (range end) is not a valid IP address`);
   if (start.family !== end.family) throw rowError(`the range mixes an IPv${start.family} start with an IPv${end.family} end`);

@@ -1,23 +1,7 @@
+import { DATA_TYPE, PAYLOAD_SIZE_BASE, POINTER_BASE } from '../../lambdas/shared/enrichment/mmdb-format.js';
 import { type MmdbMap, type MmdbValue, MmdbNumber, canonicalKey, sortedKeys } from './mmdb-value.js';
 
-/** Type numbers from the spec's "Output Data Section". */
-const TYPE = {
-  pointer: 1,
-  utf8_string: 2,
-  double: 3,
-  bytes: 4,
-  uint16: 5,
-  uint32: 6,
-  map: 7,
-  int32: 8,
-  uint64: 9,
-  uint128: 10,
-  array: 11,
-  boolean: 14,
-  float: 15,
-} as const;
-
-const MAX_PAYLOAD_SIZE = 65_821 + 0xff_ffff;
+const MAX_PAYLOAD_SIZE = PAYLOAD_SIZE_BASE.threeBytes + 0xff_ffff;
 
 /** Where a value's full (non-pointer) encoding starts and how many bytes it takes. */
 interface WrittenValue {
@@ -27,9 +11,9 @@ interface WrittenValue {
 
 /** Bytes a pointer to `offset` takes (spec: "Pointers"). */
 function pointerSize(offset: number): number {
-  if (offset < 2048) return 2;
-  if (offset < 526_336) return 3;
-  if (offset < 134_744_064) return 4;
+  if (offset < POINTER_BASE.twoBytes) return 2;
+  if (offset < POINTER_BASE.threeBytes) return 3;
+  if (offset < POINTER_BASE.fourBytes) return 4;
   return 5;
 }
 
@@ -84,23 +68,23 @@ export class DataEncoder {
   private encode(value: MmdbValue): void {
     if (typeof value === 'string') {
       const byteLength = Buffer.byteLength(value, 'utf8');
-      this.writeControl(TYPE.utf8_string, byteLength);
+      this.writeControl(DATA_TYPE.utf8_string, byteLength);
       this.reserve(byteLength);
       this.length += this.bytes.write(value, this.length, 'utf8');
     } else if (typeof value === 'boolean') {
-      this.writeControl(TYPE.boolean, value ? 1 : 0);
+      this.writeControl(DATA_TYPE.boolean, value ? 1 : 0);
     } else if (value instanceof MmdbNumber) {
       this.encodeNumber(value);
     } else if (value instanceof Uint8Array) {
-      this.writeControl(TYPE.bytes, value.length);
+      this.writeControl(DATA_TYPE.bytes, value.length);
       this.writeBytes(value);
     } else if (Array.isArray(value)) {
-      this.writeControl(TYPE.array, value.length);
+      this.writeControl(DATA_TYPE.array, value.length);
       for (const item of value as readonly MmdbValue[]) this.writeValue(item);
     } else {
       const map = value as MmdbMap;
       const keys = sortedKeys(map);
-      this.writeControl(TYPE.map, keys.length);
+      this.writeControl(DATA_TYPE.map, keys.length);
       for (const key of keys) {
         this.writeValue(key);
         this.writeValue(map[key]!);
@@ -111,27 +95,27 @@ export class DataEncoder {
   private encodeNumber({ type, value }: MmdbNumber): void {
     switch (type) {
       case 'double':
-        this.writeControl(TYPE.double, 8);
+        this.writeControl(DATA_TYPE.double, 8);
         this.reserve(8);
         this.length = this.bytes.writeDoubleBE(value as number, this.length);
         return;
       case 'float':
-        this.writeControl(TYPE.float, 4);
+        this.writeControl(DATA_TYPE.float, 4);
         this.reserve(4);
         this.length = this.bytes.writeFloatBE(value as number, this.length);
         return;
       case 'int32':
         // Negative values take all four bytes (two's complement); positive ones as few as needed.
         if ((value as number) < 0) {
-          this.writeControl(TYPE.int32, 4);
+          this.writeControl(DATA_TYPE.int32, 4);
           this.reserve(4);
           this.length = this.bytes.writeInt32BE(value as number, this.length);
           return;
         }
-        this.writeUnsigned(TYPE.int32, BigInt(value));
+        this.writeUnsigned(DATA_TYPE.int32, BigInt(value));
         return;
       default:
-        this.writeUnsigned(TYPE[type], BigInt(value));
+        this.writeUnsigned(DATA_TYPE[type], BigInt(value));
     }
   }
 
@@ -144,13 +128,13 @@ export class DataEncoder {
   }
 
   private writePointer(target: number): void {
-    if (target < 2048) {
+    if (target < POINTER_BASE.twoBytes) {
       this.writeBytes([0x20 | (target >>> 8), target & 0xff]);
-    } else if (target < 526_336) {
-      const v = target - 2048;
+    } else if (target < POINTER_BASE.threeBytes) {
+      const v = target - POINTER_BASE.twoBytes;
       this.writeBytes([0x28 | (v >>> 16), (v >>> 8) & 0xff, v & 0xff]);
-    } else if (target < 134_744_064) {
-      const v = target - 526_336;
+    } else if (target < POINTER_BASE.fourBytes) {
+      const v = target - POINTER_BASE.threeBytes;
       this.writeBytes([0x30 | (v >>> 24), (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
     } else {
       this.writeBytes([0x38, target >>> 24, (target >>> 16) & 0xff, (target >>> 8) & 0xff, target & 0xff]);
@@ -162,19 +146,19 @@ export class DataEncoder {
     if (size > MAX_PAYLOAD_SIZE) throw new RangeError(`a value of ${size} bytes/entries exceeds the MMDB limit`);
     let sizeBits: number;
     let sizeBytes: number[];
-    if (size < 29) {
+    if (size < PAYLOAD_SIZE_BASE.oneByte) {
       sizeBits = size;
       sizeBytes = [];
-    } else if (size < 285) {
+    } else if (size < PAYLOAD_SIZE_BASE.twoBytes) {
       sizeBits = 29;
-      sizeBytes = [size - 29];
-    } else if (size < 65_821) {
+      sizeBytes = [size - PAYLOAD_SIZE_BASE.oneByte];
+    } else if (size < PAYLOAD_SIZE_BASE.threeBytes) {
       sizeBits = 30;
-      const v = size - 285;
+      const v = size - PAYLOAD_SIZE_BASE.twoBytes;
       sizeBytes = [v >>> 8, v & 0xff];
     } else {
       sizeBits = 31;
-      const v = size - 65_821;
+      const v = size - PAYLOAD_SIZE_BASE.threeBytes;
       sizeBytes = [v >>> 16, (v >>> 8) & 0xff, v & 0xff];
     }
     if (type <= 7) this.writeBytes([(type << 5) | sizeBits, ...sizeBytes]);

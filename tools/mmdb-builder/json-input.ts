@@ -1,6 +1,6 @@
 import { FieldValueError, type TypeOverrides, typeJsonValue } from './field-types.js';
 import { InputError, readInputText } from './input-error.js';
-import { parseNetwork } from './ip-address.js';
+import { parseTreeNetwork } from './tree-address.js';
 import type { MmdbWriter } from './mmdb-writer.js';
 
 /** 1-based line of a character offset. */
@@ -77,7 +77,7 @@ export async function readJsonInput(file: string, writer: MmdbWriter, options: J
       throw new InputError(file, line, `entry ${index + 1} is not an object of { "network": record }`);
     }
     for (const [networkText, json] of Object.entries(entry)) {
-      const network = parseNetwork(networkText);
+      const network = parseTreeNetwork(networkText);
       if (!network) throw new InputError(file, line, `entry ${index + 1} has a key that is not a valid CIDR network`);
       let record;
       try {

@@ -1,9 +1,7 @@
+import { METADATA_MARKER } from '../../lambdas/shared/enrichment/mmdb-format.js';
 import { DataEncoder } from './data-encoder.js';
 import { type MmdbValue, MmdbNumber } from './mmdb-value.js';
 import type { RecordSize } from './serialize-tree.js';
-
-/** Marks the start of the metadata section ("\xab\xcd\xefMaxMind.com"). */
-const METADATA_START_MARKER = Buffer.concat([Buffer.from([0xab, 0xcd, 0xef]), Buffer.from('MaxMind.com')]);
 
 export interface MetadataFields {
   readonly databaseType: string;
@@ -31,5 +29,5 @@ export function encodeMetadata(fields: MetadataFields): Buffer {
   };
   const encoder = new DataEncoder(false);
   encoder.add(metadata);
-  return Buffer.concat([METADATA_START_MARKER, encoder.contents()]);
+  return Buffer.concat([METADATA_MARKER, encoder.contents()]);
 }

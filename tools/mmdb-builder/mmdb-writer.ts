@@ -1,3 +1,4 @@
+import { DATA_SECTION_SEPARATOR_SIZE } from '../../lambdas/shared/enrichment/mmdb-format.js';
 import { DataEncoder } from './data-encoder.js';
 import { IPV4_ALIASES, IPV4_SUBTREE, aliasedNetwork } from './ipv4-aliases.js';
 import { encodeMetadata } from './metadata.js';
@@ -6,7 +7,7 @@ import { NetworkList, toWords } from './network-list.js';
 import { type AddressWords, NO_DATA, SearchTree, dataRecord, recordIdOf } from './search-tree.js';
 import { type RecordSize, chooseRecordSize, serializeTree } from './serialize-tree.js';
 
-const DATA_SECTION_SEPARATOR = Buffer.alloc(16);
+const DATA_SECTION_SEPARATOR = Buffer.alloc(DATA_SECTION_SEPARATOR_SIZE);
 
 export interface MmdbWriterOptions {
   readonly databaseType: string;

@@ -9,8 +9,8 @@ export const BATCH_SIZE = 25;
 export interface BatchDeleteOptions {
   readonly client: Pick<DynamoDBClient, 'send'>;
   readonly table: string;
-  /** Every key must be in this partition: the last guard before anything is deleted. */
-  readonly partition: string;
+  /** Every key must be in one of these partitions (the tenant's): the last guard before anything is deleted. */
+  readonly partitions: readonly string[];
   /** Batches in flight at once. @default 4 */
   readonly concurrency?: number;
   /** Calls per batch before unprocessed items count as a failure. @default 10 */
@@ -29,7 +29,7 @@ const MAX_DELAY_MS = 5_000;
  */
 export async function deleteKeys(keys: readonly ItemKey[], options: BatchDeleteOptions): Promise<void> {
   for (const key of keys) {
-    if (key[VISITS_TABLE.partitionKey]?.S !== options.partition) throw new Error('refusing to delete a key outside the tenant partition');
+    if (!options.partitions.includes(key[VISITS_TABLE.partitionKey]?.S ?? '')) throw new Error('refusing to delete a key outside the tenant partitions');
   }
   const batches: ItemKey[][] = [];
   for (let i = 0; i < keys.length; i += BATCH_SIZE) batches.push(keys.slice(i, i + BATCH_SIZE));

@@ -6,7 +6,7 @@ import { deleteKeys } from './batch-delete.js';
 import { keyOfExportLine, type ItemKey } from './export-lines.js';
 import { exportPaths, type ExportManifest } from './export-tenant.js';
 import { linesOf, readJsonIfExists, sha256OfFile, writeJsonAtomic } from './files.js';
-import { tenantPartition } from './tenant-partition.js';
+import { tenantPartitions } from './tenant-partition.js';
 import { countTenantItems, queryTenantPage } from './tenant-queries.js';
 
 export interface DeleteOptions {
@@ -31,18 +31,18 @@ export interface DeleteResult {
 }
 
 /**
- * Deletes every item in the tenant's partition, page by page, then counts what is left. Needs no
+ * Deletes every item in the tenant's partitions, page by page, then counts what is left. Needs no
  * checkpoint: deleted items are gone, so re-running after an interruption continues with the rest.
  */
 export async function deleteTenantPartition(options: DeleteOptions): Promise<DeleteResult> {
-  const query = { client: options.client, table: options.table, partition: tenantPartition(options.tenantId) };
+  const query = { client: options.client, table: options.table, partitions: tenantPartitions(options.tenantId) };
   let pages = 0;
   let deleteRequests = 0;
   let startKey: ItemKey | undefined;
   do {
     if (options.signal?.aborted) return { status: 'interrupted', deleteRequests, remaining: undefined };
     const page = await queryTenantPage(query, { startKey, pageSize: options.pageSize ?? 500, keysOnly: true });
-    await deleteKeys(page.items, { client: options.client, table: options.table, partition: query.partition });
+    await deleteKeys(page.items, { client: options.client, table: options.table, partitions: query.partitions });
     startKey = page.nextKey;
     pages++;
     deleteRequests += page.items.length;
@@ -68,7 +68,7 @@ const DELETE_CHECKPOINT = '.delete-checkpoint.json';
  * checkpoint in the export directory records how many lines are done.
  */
 export async function deleteExportedItems(options: DeleteOptions & { readonly dir: string }): Promise<DeleteResult> {
-  const partition = tenantPartition(options.tenantId);
+  const partitions = tenantPartitions(options.tenantId);
   const manifest = await verifyExport(options.dir, options.tenantId, options.table);
   const checkpointFile = path.join(options.dir, DELETE_CHECKPOINT);
   const checkpoint = await readJsonIfExists<DeleteCheckpoint>(checkpointFile);
@@ -81,7 +81,7 @@ export async function deleteExportedItems(options: DeleteOptions & { readonly di
   let deleteRequests = 0;
   let keys: ItemKey[] = [];
   const flush = async () => {
-    await deleteKeys(keys, { client: options.client, table: options.table, partition });
+    await deleteKeys(keys, { client: options.client, table: options.table, partitions });
     deleteRequests += keys.length;
     keys = [];
     pages++;
@@ -100,15 +100,15 @@ export async function deleteExportedItems(options: DeleteOptions & { readonly di
   }
   if (keys.length > 0) await flush();
   await rm(checkpointFile, { force: true });
-  return verified(deleteRequests, await countTenantItems({ client: options.client, table: options.table, partition }));
+  return verified(deleteRequests, await countTenantItems({ client: options.client, table: options.table, partitions }));
 }
 
 /**
  * Checks that a directory holds a complete, unaltered export of this tenant: manifest present, the
- * file's SHA-256 and line count as recorded, and every line in the tenant's partition.
+ * file's SHA-256 and line count as recorded, and every line in one of the tenant's partitions.
  */
 export async function verifyExport(dir: string, tenantId: string, table: string): Promise<ExportManifest> {
-  const partition = tenantPartition(tenantId);
+  const partitions = tenantPartitions(tenantId);
   const files = exportPaths(dir);
   const manifest = await readJsonIfExists<ExportManifest>(files.manifest);
   if (!manifest) throw new Error(`${dir} holds no complete export (no ${path.basename(files.manifest)}): export first`);
@@ -120,7 +120,7 @@ export async function verifyExport(dir: string, tenantId: string, table: string)
   let lines = 0;
   for await (const text of linesOf(files.items)) {
     lines++;
-    if (keyOfExportLine(text)[VISITS_TABLE.partitionKey]?.S !== partition) throw new Error(`line ${lines} of ${files.items} is not an item of tenant ${tenantId}`);
+    if (!partitions.includes(keyOfExportLine(text)[VISITS_TABLE.partitionKey]?.S ?? '')) throw new Error(`line ${lines} of ${files.items} is not an item of tenant ${tenantId}`);
   }
   if (lines !== manifest.itemCount) throw new Error(`${files.items} has ${lines} lines, its manifest says ${manifest.itemCount}`);
   return manifest;

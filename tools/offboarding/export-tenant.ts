@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { keyFromJson, keyToJson, toExportLine, type ItemKey } from './export-lines.js';
 import { readJsonIfExists, sha256OfFile, writeJsonAtomic } from './files.js';
-import { tenantPartition } from './tenant-partition.js';
+import { tenantPartitions } from './tenant-partition.js';
 import { countTenantItems, queryTenantPage } from './tenant-queries.js';
 import { TOOL_VERSION } from './tool-version.js';
 
@@ -15,9 +15,9 @@ export const EXPORT_FILES = {
 } as const;
 
 export const EXPORT_CONSISTENCY =
-  'Strongly consistent Query pages over the tenant partition, in sort-key order: every write acknowledged before ' +
+  'Strongly consistent Query pages over the tenant partitions (the unsharded layout, then each shard), each in sort-key order: every write acknowledged before ' +
   'a page was read is in it. Not a point-in-time snapshot: a visit written while the export runs is included only ' +
-  'if it sorts after the page being read. Disable the tenant API key first so that nothing is written meanwhile.';
+  'if it lands after the point being read (later in the current partition, or in a partition not read yet). Disable the tenant API key first so that nothing is written meanwhile.';
 
 /** What the controller receives next to items.jsonl; the checksum lets it verify the file it got. */
 export interface ExportManifest {
@@ -74,7 +74,7 @@ export type ExportResult =
  * last checkpoint and yields the same file, byte for byte, as an uninterrupted run.
  */
 export async function exportTenant(options: ExportOptions): Promise<ExportResult> {
-  const partition = tenantPartition(options.tenantId);
+  const partitions = tenantPartitions(options.tenantId);
   const now = options.now ?? (() => new Date());
   const progress = options.progress ?? (() => {});
   const files = exportPaths(options.dir);
@@ -94,7 +94,7 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
     let startKey: ItemKey | undefined = state.nextKey && keyFromJson(state.nextKey);
     do {
       if (options.signal?.aborted) return { status: 'interrupted', count: state.count };
-      const page = await queryTenantPage({ client: options.client, table: options.table, partition }, {
+      const page = await queryTenantPage({ client: options.client, table: options.table, partitions }, {
         startKey,
         pageSize: options.pageSize ?? 500,
       });
@@ -142,7 +142,7 @@ export async function planExport(options: Pick<ExportOptions, 'client' | 'table'
   readonly alreadyExported: number;
   readonly alreadyComplete: boolean;
 }> {
-  const partition = tenantPartition(options.tenantId);
+  const partitions = tenantPartitions(options.tenantId);
   const files = exportPaths(options.dir);
   const finished = await readJsonIfExists<ExportManifest>(files.manifest);
   if (finished) {
@@ -151,7 +151,7 @@ export async function planExport(options: Pick<ExportOptions, 'client' | 'table'
   }
   const checkpoint = await readJsonIfExists<ExportCheckpoint>(files.checkpoint);
   if (checkpoint) assertSameExport(checkpoint, options);
-  const itemCount = await countTenantItems({ client: options.client, table: options.table, partition });
+  const itemCount = await countTenantItems({ client: options.client, table: options.table, partitions });
   return { itemCount, alreadyExported: checkpoint?.count ?? 0, alreadyComplete: false };
 }
 

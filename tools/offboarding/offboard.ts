@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { deleteExportedItems, deleteTenantPartition, type DeleteResult } from './delete-tenant.js';
 import { exportTenant, planExport, type ExportResult } from './export-tenant.js';
-import { tenantPartition } from './tenant-partition.js';
+import { tenantPartitions } from './tenant-partition.js';
 import { countTenantItems } from './tenant-queries.js';
 
 export interface OffboardRequest {
@@ -38,7 +38,7 @@ export interface OffboardReport {
 
 /** End of contract for one tenant: export, delete, or export then delete exactly what was exported. */
 export async function offboard(request: OffboardRequest, deps: OffboardDependencies): Promise<OffboardReport> {
-  const partition = tenantPartition(request.tenantId);
+  const partitions = tenantPartitions(request.tenantId);
   if (request.exportDir === undefined && !request.delete) throw new Error('nothing to do: ask for an export, a deletion, or both');
   const now = deps.now ?? (() => new Date());
   const startedAt = now().toISOString();
@@ -55,7 +55,7 @@ export async function offboard(request: OffboardRequest, deps: OffboardDependenc
   if (request.dryRun) {
     const plan = request.exportDir === undefined ? undefined : await planExport({ ...common, dir: request.exportDir });
     const planned: PlannedExport | undefined = plan && { dryRun: true, wouldExport: plan.itemCount, alreadyExported: plan.alreadyExported, alreadyComplete: plan.alreadyComplete };
-    const wouldDelete = plan?.itemCount ?? (request.delete ? await countTenantItems({ client: deps.client, table: request.table, partition }) : 0);
+    const wouldDelete = plan?.itemCount ?? (request.delete ? await countTenantItems({ client: deps.client, table: request.table, partitions }) : 0);
     return report({ export: planned, delete: request.delete ? { dryRun: true, wouldDelete } : undefined });
   }
 

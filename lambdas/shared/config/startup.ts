@@ -20,3 +20,13 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   if (value === undefined || value.trim() === '') throw new Error(`environment variable ${name} is not set`);
   return value;
 }
+
+/** startupStep for work already under way (e.g. a file read started before the logger existed). */
+export async function startupStepAsync<T>(logger: Logger, step: string, pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    logger.error(`startup failed: ${step}`, { error: error as Error });
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
-import type { IpAddress } from '../ip/ip-address.js';
+import { networkCidr, type IpAddress } from '../ip/ip-address.js';
 import { classify, type Classification } from './classify.js';
-import type { DatabaseInfo, MmdbDatabase } from './mmdb-database.js';
+import type { DatabaseInfo, DatabaseMatch, MmdbDatabase } from './mmdb-database.js';
 import { recordFields } from './record-fields.js';
 
 /** The one answer shape of the API, whatever kind of MMDB is loaded; unknown values are null. */
@@ -33,6 +33,13 @@ export interface EnrichmentSource {
 export interface Enricher {
   readonly database: DatabaseInfo;
   enrich(address: IpAddress): Enrichment;
+  /** The enrichment and its network's prefix length (null when not found), for callers that widen the network. */
+  enrichWithPrefixLength(address: IpAddress): EnrichmentWithPrefixLength;
+}
+
+export interface EnrichmentWithPrefixLength {
+  readonly enrichment: Enrichment;
+  readonly prefixLength: number | null;
 }
 
 /** What a database record says, read once per record: the reader hands out the same (cached) object. */
@@ -57,25 +64,29 @@ export function createEnricher(database: MmdbDatabase): Enricher {
     if (!known) described.set(record, (known = describe(record)));
     return known;
   };
+  const answer = (address: IpAddress, match: DatabaseMatch | undefined): Enrichment => {
+    const { fields, classification } = match ? describeOnce(match.record) : NO_RECORD;
+    return {
+      ip: address.text,
+      found: match !== undefined,
+      network: match ? networkCidr(address, match.prefixLength) : null,
+      organisation: fields.organisation,
+      domain: fields.domain,
+      asn: fields.asnNumber === null ? null : { number: fields.asnNumber, organisation: fields.asnOrganisation },
+      isp: fields.isp,
+      connectionType: fields.connectionType,
+      userType: fields.userType,
+      country: fields.country,
+      classification,
+      database: source,
+    };
+  };
   return {
     database: database.info,
-    enrich(address) {
+    enrich: (address) => answer(address, database.lookup(address)),
+    enrichWithPrefixLength(address) {
       const match = database.lookup(address);
-      const { fields, classification } = match ? describeOnce(match.record) : NO_RECORD;
-      return {
-        ip: address.text,
-        found: match !== undefined,
-        network: match?.network ?? null,
-        organisation: fields.organisation,
-        domain: fields.domain,
-        asn: fields.asnNumber === null ? null : { number: fields.asnNumber, organisation: fields.asnOrganisation },
-        isp: fields.isp,
-        connectionType: fields.connectionType,
-        userType: fields.userType,
-        country: fields.country,
-        classification,
-        database: source,
-      };
+      return { enrichment: answer(address, match), prefixLength: match?.prefixLength ?? null };
     },
   };
 }

@@ -73,9 +73,9 @@ const IPV6_RANGES: readonly Range[] = [
 
 /** The special purpose of an address, or undefined when it is a public address. */
 export function specialPurposeOf(address: IpAddress): SpecialPurpose | undefined {
-  const ranges = address.version === 4 ? IPV4_RANGES : IPV6_RANGES;
-  const match = ranges.find((r) => samePrefix(address.bytes, r.address.bytes, r.prefixLength));
-  if (match) return match.purpose;
+  for (const range of address.version === 4 ? IPV4_RANGES : IPV6_RANGES) {
+    if (samePrefix(address.bytes, range.address.bytes, range.prefixLength)) return range.purpose;
+  }
   if (address.version === 6 && !samePrefix(address.bytes, GLOBAL_UNICAST.address.bytes, GLOBAL_UNICAST.prefixLength)) {
     return GLOBAL_UNICAST.purpose;
   }

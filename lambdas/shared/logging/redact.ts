@@ -1,4 +1,4 @@
-import { isIP, isIPv6 } from 'node:net';
+import { parseAddressBytes } from '../ip/ip-address.js';
 
 const REDACTED_IP = '[redacted-ip]';
 const REDACTED = '[redacted]';
@@ -46,7 +46,7 @@ function percentDecoded(text: string): string {
 function redactIpv6Run(run: string): string {
   // A sentence may end an address with a colon or full stop ("from 2001:db8::1. Then…"): try without it too.
   for (const candidate of [run, run.replace(/(?<!:)[:.]$/, '')]) {
-    if (isIPv6(candidate.split('%')[0]!)) return `${REDACTED_IP}${run.slice(candidate.length)}`;
+    if (parseAddressBytes(candidate.split('%')[0]!)?.length === 16) return `${REDACTED_IP}${run.slice(candidate.length)}`;
   }
   return run;
 }
@@ -61,12 +61,17 @@ function isDottedQuadAddress(quad: string): boolean {
  */
 export function redactingReplacer(key: string, value: unknown): unknown {
   if (key !== '' && IP_BEARING_KEYS.has(key.toLowerCase()) && value !== undefined && value !== null) return REDACTED;
-  if (typeof value === 'string') return isIP(value) ? REDACTED_IP : redactIps(value);
+  if (typeof value === 'string') return isAddress(value) ? REDACTED_IP : redactIps(value);
   if (isPlainObject(value) && Object.keys(value).some((name) => redactIps(name) !== name)) {
     // A field name can carry an address too (a header named after one, a map keyed by address).
     return Object.fromEntries(Object.entries(value).map(([name, inner]) => [redactIps(name), inner]));
   }
   return value;
+}
+
+/** The whole text is one address (an IPv6 zone index included). */
+function isAddress(text: string): boolean {
+  return parseAddressBytes(text) !== undefined || (text.includes('%') && parseAddressBytes(text.split('%')[0]!)?.length === 16);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@
  *
  * Every key starts with the tenant id: the data-access layer only ever builds keys from the tenant the
  * caller's API key maps to, so no request of one tenant can address another tenant's items.
- *   pk          = TENANT#<tenantId>
+ *   pk          = TENANT#<tenantId>#<shard>                 (shard = hash of the visit id mod the shard count)
  *   sk          = VISIT#<ISO-8601 timestamp>#<visitId>      (sorts by time: newest first with ScanIndexForward=false)
  *   visitorKey  = TENANT#<tenantId>#IP#<HMAC pseudonym>     (GSI partition: access/erasure per data subject)
  *   expiresAt   = epoch seconds; DynamoDB TTL deletes the item after the retention period
@@ -19,7 +19,41 @@ export const VISITS_TABLE = {
 
 export const VISIT_SORT_KEY_PREFIX = 'VISIT#';
 
+/** The tenant's key prefix; before sharding (layout 1) it was the partition key of all of its visits. */
 export const tenantPartitionKey = (tenantId: string) => `TENANT#${tenantId}`;
+
+/**
+ * DynamoDB gives one partition key about 1,000 write units per second, and a key whose writes always
+ * go to the newest end of its sort order cannot be split by adaptive capacity. A tenant's visits are
+ * therefore spread over `shards` partition keys. 8 allows ~8,000 visits per second for one tenant (a
+ * visit is one write unit) — twice the "few thousand page views per second" of a large site — while a
+ * listing page costs one query per shard. Raise it for a bigger tenant; never lower it (visits in the
+ * dropped shards would stop being listed until they expire; offboarding still finds them).
+ */
+export const DEFAULT_VISIT_SHARDS = 8;
+/** The most shards a deployment may configure; offboarding looks at every one of them. */
+export const MAX_VISIT_SHARDS = 32;
+
+export const visitPartitionKey = (tenantId: string, shard: number) => `${tenantPartitionKey(tenantId)}#${shard}`;
+
+/**
+ * The shard of a visit, from its id (FNV-1a): spread evenly over random ids, and the same for the same
+ * visit, so a retried write meets its own earlier attempt and the conditional put refuses a second copy.
+ */
+export function visitShard(visitId: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < visitId.length; i++) hash = Math.imul(hash ^ visitId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % shards;
+}
+
+/**
+ * Every partition key a tenant's visits can be under, whatever shard count was ever configured: the
+ * unsharded layout, then every possible shard. Offboarding exports and deletes all of them.
+ */
+export const allTenantPartitionKeys = (tenantId: string): string[] => [
+  tenantPartitionKey(tenantId),
+  ...Array.from({ length: MAX_VISIT_SHARDS }, (_, shard) => visitPartitionKey(tenantId, shard)),
+];
 
 /** `visitedAt` must be Date#toISOString() output: fixed width, so text order is time order. */
 export const visitSortKey = (visitedAt: string, visitId: string) => `${VISIT_SORT_KEY_PREFIX}${visitedAt}#${visitId}`;

@@ -1,6 +1,6 @@
 import type { Classification } from '../enrichment/classify.js';
 import type { Enrichment } from '../enrichment/enricher.js';
-import { parseIpAddress, networkCidr } from '../ip/ip-address.js';
+import { networkCidr, type IpAddress } from '../ip/ip-address.js';
 
 /** One recorded visit of an organisation's visitor, as stored and as listed. */
 export interface Visit {
@@ -35,20 +35,14 @@ export interface CompanySnapshot {
  */
 export const STORED_NETWORK_MAX_PREFIX = { 4: 24, 6: 48 } as const;
 
-export function companySnapshot(enrichment: Enrichment): CompanySnapshot {
+/** The company part of a visit; `prefixLength` is that of `enrichment.network` (null when none was found). */
+export function companySnapshot(enrichment: Enrichment, address: IpAddress, prefixLength: number | null): CompanySnapshot {
   return {
     classification: enrichment.classification,
     organisation: enrichment.organisation,
     domain: enrichment.domain,
     asn: enrichment.asn,
     country: enrichment.country,
-    network: enrichment.network === null ? null : widenedNetwork(enrichment.network),
+    network: prefixLength === null ? null : networkCidr(address, Math.min(prefixLength, STORED_NETWORK_MAX_PREFIX[address.version])),
   };
-}
-
-function widenedNetwork(cidr: string): string | null {
-  const [text, length] = cidr.split('/');
-  const address = text === undefined ? undefined : parseIpAddress(text);
-  if (!address) return null;
-  return networkCidr(address, Math.min(Number(length), STORED_NETWORK_MAX_PREFIX[address.version]));
 }

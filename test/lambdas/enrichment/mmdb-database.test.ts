@@ -54,7 +54,7 @@ describe('MmdbDatabase.open', () => {
 
   it('finds the most specific network of an address, and nothing outside the data', () => {
     const database = MmdbDatabase.open(testDatabase('MaxMind-DB-test-ipv4-24'));
-    expect(database.lookup(parseIpAddress('1.1.1.3')!)).toEqual({ record: { ip: '1.1.1.2' }, network: '1.1.1.2/31' });
+    expect(database.lookup(parseIpAddress('1.1.1.3')!)).toEqual({ record: { ip: '1.1.1.2' }, prefixLength: 31 });
     expect(database.lookup(parseIpAddress('1.1.1.33')!)).toBeUndefined();
     // An IPv4-only tree has no answer for IPv6.
     expect(database.lookup(parseIpAddress('2001:200::1')!)).toBeUndefined();

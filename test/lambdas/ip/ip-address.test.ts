@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { networkCidr, parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
+import { networkCidr, parseAddressBytes, parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
 import { HttpError } from '../../../lambdas/shared/http/http-error.js';
 import { parsePublicIp } from '../../../lambdas/shared/ip/public-ip.js';
 import { specialPurposeOf } from '../../../lambdas/shared/ip/special-purpose.js';
@@ -38,6 +38,35 @@ describe('parseIpAddress', () => {
         expect(isIP(parsed!.text)).toBe(parsed!.version);
         expect(parseIpAddress(parsed!.text)).toEqual(parsed);
       }),
+    );
+  });
+
+  /** Address-like text: the pieces addresses are made of, in any order, so near misses are common. */
+  const addressLike = fc
+    .array(fc.constantFrom('0', '1', '9', '00', '01', '10', '255', '256', '1000', 'a', 'F', 'ff', 'ffff', '0fff', '12345', 'g', '.', ':', '::', '%1', ' '), {
+      maxLength: 16,
+    })
+    .map((pieces) => pieces.join(''));
+
+  it('accepts exactly the text node:net accepts as an address (zone indexes aside)', () => {
+    fc.assert(
+      fc.property(fc.oneof(addressLike, fc.ipV4(), fc.ipV4Extended(), fc.ipV6()), (input) => {
+        const bytes = parseAddressBytes(input);
+        const expected = isIPv4(input) ? 4 : isIPv6(input) && !input.includes('%') ? 16 : undefined;
+        expect(bytes?.length, input).toBe(expected);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('reads IPv6 text into the address the WHATWG URL parser reads (an independent implementation)', () => {
+    fc.assert(
+      fc.property(fc.oneof(addressLike, fc.ipV6()), (input) => {
+        const parsed = parseIpAddress(input);
+        if (parsed?.version !== 6) return;
+        expect(parsed.text, input).toBe(new URL(`http://[${input}]/`).hostname.slice(1, -1));
+      }),
+      { numRuns: 20_000 },
     );
   });
 

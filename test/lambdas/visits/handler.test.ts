@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
+import { visitShard } from '../../../lambdas/shared/visits/table-schema.js';
 import { deriveVisitKeys } from '../../../lambdas/shared/visits/visit-keys.js';
 import { jsonOf, lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '../../support/api-gateway-events.js';
 import { capturedOutput } from '../../support/captured-output.js';
@@ -34,6 +35,7 @@ describe('lambdas/visits/handler.ts', () => {
       TENANT_API_KEYS: JSON.stringify(TEST_TENANT_KEYS),
       VISITS_TABLE_NAME: table.tableName,
       RETENTION_DAYS: '30',
+      VISIT_SHARDS: '4',
       PSEUDONYM_SECRET_ARN: SECRET_ARN,
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: 'local',
@@ -55,9 +57,11 @@ describe('lambdas/visits/handler.ts', () => {
     return jsonOf(result);
   }
 
-  it('records and lists through DynamoDB with the secret from Secrets Manager, fetched once per container', async () => {
-    const handler = await loadHandler();
+  it('records and lists through DynamoDB with the secret from Secrets Manager, fetched once per container, at init', async () => {
     const callsBefore = secrets.calls;
+    const handler = await loadHandler();
+    // The fetch starts with the init (beside the database read), before any request needs the key.
+    await vi.waitFor(() => expect(secrets.calls - callsBefore).toBe(1), { timeout: 5_000 });
     const visit = { method: 'POST', resource: '/v1/visits', body: { siteId: 'handler.example', pageUrl: 'https://handler.example/', visitorIp: '81.2.69.161' } };
     const first = await invoke(handler, visit);
     const second = await invoke(handler, visit);
@@ -69,15 +73,17 @@ describe('lambdas/visits/handler.ts', () => {
     const pseudonym = deriveVisitKeys(SECRET).pseudonymise('tenant-a', parseIpAddress('81.2.69.161')!);
     const item = (await table.items()).find((i) => i.visitId === first.body.visit.visitId);
     expect(item?.visitorKey).toBe(`TENANT#tenant-a#IP#${pseudonym}`);
+    expect(item?.pk).toBe(`TENANT#tenant-a#${visitShard(first.body.visit.visitId, 4)}`);
   });
 
-  it('answers 500 without writing when the secret cannot be read, and tries again on the next request', async () => {
-    const handler = await loadHandler();
+  it('answers 500 without writing when the secret cannot be read (at init nor on request), and tries again on the next request', async () => {
     const before = await table.items();
-    secrets.failNext = true;
+    secrets.failing = true;
+    const handler = await loadHandler();
     const visit = { method: 'POST', resource: '/v1/visits', body: { siteId: 'retry.example', pageUrl: 'https://retry.example/', visitorIp: '81.2.69.161' } };
     expect(await invoke(handler, visit)).toMatchObject({ status: 500, body: { error: { code: 'INTERNAL_ERROR' } } });
     expect(await table.items()).toEqual(before);
+    secrets.failing = false;
     expect(await invoke(handler, visit)).toMatchObject({ status: 201 });
   });
 
@@ -85,6 +91,7 @@ describe('lambdas/visits/handler.ts', () => {
     ['no table name', { VISITS_TABLE_NAME: '' }, 'read the configuration', /VISITS_TABLE_NAME is not set/],
     ['a retention outside 1–3650 days', { RETENTION_DAYS: '0' }, 'read the configuration', /RETENTION_DAYS must be/],
     ['no secret', { PSEUDONYM_SECRET_ARN: '' }, 'read the configuration', /PSEUDONYM_SECRET_ARN is not set/],
+    ['a shard count outside 1–32', { VISIT_SHARDS: '33' }, 'read the configuration', /VISIT_SHARDS must be/],
     ['a missing database', { MMDB_PATH: '/nonexistent/db.mmdb' }, 'open the MMDB database', /ENOENT/],
     ['no tenants', { TENANT_API_KEYS: '{}' }, 'read TENANT_API_KEYS', /maps no API key/],
   ])('fails its cold start with one clear log line for %s', async (_, overrides, step, reason) => {

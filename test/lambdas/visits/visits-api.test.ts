@@ -3,6 +3,7 @@ import { parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
 import type { EventParts } from '../../support/api-gateway-events.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { visitsApiHarness, type VisitsApiHarness } from '../../support/visits-api-harness.js';
+import { DEFAULT_VISIT_SHARDS, visitShard } from '../../../lambdas/shared/visits/table-schema.js';
 
 const HOUR = 3_600_000;
 const page = { siteId: 'www.example.com', pageUrl: 'https://www.example.com/pricing' };
@@ -48,7 +49,7 @@ describe('POST /v1/visits', () => {
     const item = items.find((i) => i.visitId === body.visit.visitId)!;
     const pseudonym = api.keys.pseudonymise('tenant-a', parseIpAddress('214.214.214.218')!);
     expect(item).toMatchObject({
-      pk: 'TENANT#tenant-a',
+      pk: `TENANT#tenant-a#${visitShard(body.visit.visitId, DEFAULT_VISIT_SHARDS)}`,
       sk: `VISIT#${body.visit.visitedAt}#${body.visit.visitId}`,
       visitorKey: `TENANT#tenant-a#IP#${pseudonym}`,
       expiresAt: Math.floor(api.now.getTime() / 1000) + 30 * 86_400,

@@ -214,6 +214,10 @@ function failingWith(faults: Faults, enricher: Enricher): Enricher {
       if (faults.error) throw faults.error;
       return enricher.enrich(address);
     },
+    enrichWithPrefixLength(address) {
+      if (faults.error) throw faults.error;
+      return enricher.enrichWithPrefixLength(address);
+    },
   };
 }
 

@@ -1,9 +1,12 @@
 /**
  * A single pass over an MMDB search tree (MaxMind DB spec, "Search Tree Section"): counts the networks
  * that carry data and proves every record points at a node, "no data" or inside the data section.
- * The reader library trusts the tree; walking it once when the database is opened turns a corrupt
- * file into one clear startup error instead of wrong answers later.
+ * Lookups trust the tree; walking it once (at synth for a deployed file, at open otherwise) turns a
+ * corrupt file into one clear error instead of wrong answers later. Not to be confused with the
+ * builder's SearchTree (tools/mmdb-builder), which builds a tree.
  */
+import { CorruptDatabaseError, DATA_SECTION_SEPARATOR_SIZE } from './mmdb-format.js';
+import { treeRecordReader } from './tree-records.js';
 
 export interface SearchTreeLayout {
   readonly nodeCount: number;
@@ -17,21 +20,11 @@ export interface SearchTreeLayout {
   readonly dataSectionEnd: number;
 }
 
-export class CorruptDatabaseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CorruptDatabaseError';
-  }
-}
-
-const DATA_SECTION_SEPARATOR = 16;
-
-/** Number of networks with data; IPv4 aliases in IPv6 trees (::ffff:0:0/96, 2002::/16) count once. */
-export function countNetworks(db: Buffer, layout: SearchTreeLayout): number {
+/** Checks the whole tree; returns the number of networks with data (IPv4 aliases in IPv6 trees, ::ffff:0:0/96 and 2002::/16, count once). */
+export function verifySearchTree(db: Uint8Array, layout: SearchTreeLayout): number {
   const { nodeCount, treeDepth } = layout;
-  const readRecords = recordReader(db, layout.recordSize);
-  const nodeBytes = layout.recordSize / 4;
-  if (nodeCount * nodeBytes !== layout.searchTreeSize || layout.searchTreeSize + DATA_SECTION_SEPARATOR > layout.dataSectionEnd) {
+  const readRecord = treeRecordReader(db, layout.recordSize);
+  if ((nodeCount * layout.recordSize) / 4 !== layout.searchTreeSize || layout.searchTreeSize + DATA_SECTION_SEPARATOR_SIZE > layout.dataSectionEnd) {
     throw new CorruptDatabaseError('the node count does not match the file size');
   }
   const maxPointer = nodeCount + layout.dataSectionEnd - layout.searchTreeSize;
@@ -45,13 +38,14 @@ export function countNetworks(db: Buffer, layout: SearchTreeLayout): number {
     const depth = depths.pop()!;
     if (visited[node]) continue;
     visited[node] = 1;
-    for (const record of readRecords(node * nodeBytes)) {
+    for (let side = 0; side < 2; side++) {
+      const record = readRecord(node, side);
       if (record < nodeCount) {
         if (depth + 1 >= treeDepth) throw new CorruptDatabaseError('the search tree is deeper than the address length');
         nodes.push(record);
         depths.push(depth + 1);
       } else if (record > nodeCount) {
-        if (record - nodeCount < DATA_SECTION_SEPARATOR || record >= maxPointer) {
+        if (record - nodeCount < DATA_SECTION_SEPARATOR_SIZE || record >= maxPointer) {
           throw new CorruptDatabaseError('a search tree record points outside the data section');
         }
         networks++;
@@ -59,17 +53,4 @@ export function countNetworks(db: Buffer, layout: SearchTreeLayout): number {
     }
   }
   return networks;
-}
-
-function recordReader(db: Buffer, recordSize: number): (offset: number) => [number, number] {
-  switch (recordSize) {
-    case 24:
-      return (o) => [db.readUIntBE(o, 3), db.readUIntBE(o + 3, 3)];
-    case 28:
-      return (o) => [((db[o + 3]! & 0xf0) << 20) | db.readUIntBE(o, 3), ((db[o + 3]! & 0x0f) << 24) | db.readUIntBE(o + 4, 3)];
-    case 32:
-      return (o) => [db.readUInt32BE(o), db.readUInt32BE(o + 4)];
-    default:
-      throw new CorruptDatabaseError(`unsupported record size ${recordSize}`);
-  }
 }

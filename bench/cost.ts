@@ -48,7 +48,7 @@ function lambdaCompute(requests: number, billedMilliseconds: number): number {
   return requests * (billedMilliseconds / 1000) * (FUNCTION_MEMORY_MB / 1024) * AWS_PRICES.lambdaArmGbSecond.usd;
 }
 
-function scenario(name: string, counts: CostScenario['counts'], requests: number, figures: LatencyFigures, extra: readonly CostLine[] = []): CostScenario {
+export function scenario(name: string, counts: CostScenario['counts'], requests: number, figures: LatencyFigures, extra: readonly CostLine[] = []): CostScenario {
   const lines: CostLine[] = [
     { item: 'API Gateway REST requests', usd: requests * AWS_PRICES.apiGatewayRestRequest.usd },
     { item: 'WAF requests', usd: requests * AWS_PRICES.wafRequest.usd },

@@ -60,6 +60,7 @@ function enrichWithoutDatabase(): Handler {
   const fixed = (address: IpAddress) => ({ ...template.enrichment, ip: address.text });
   const fixedAnswer: Enricher = {
     database: enricher.database,
+    source: enricher.source,
     enrich: fixed,
     enrichWithPrefixLength: (address) => ({ enrichment: fixed(address), prefixLength: template.prefixLength }),
   };

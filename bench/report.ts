@@ -1,6 +1,7 @@
 // Turns one run's figures into the goals, the printed table and the method notes.
 import type { BundleSizes } from './bundle-size.js';
 import type { ColdStart, ColdStartFigures } from './cold-start.js';
+import type { CollectorBenchmark } from './collector.js';
 import { LAMBDA_CPU_SLOWDOWN, type CostPerMillion } from './cost.js';
 import type { DatabaseOpen } from './database-open.js';
 import type { HandlerLatency, LatencyFigures } from './handler-latency.js';
@@ -9,6 +10,8 @@ import type { MmdbBuilderFigures } from './mmdb-builder-runs.js';
 import { AWS_PRICES } from './prices.js';
 import { formatBytes, formatMilliseconds, formatRate, formatRatio, formatUsd, renderTable, type TableRow } from './support/table.js';
 import type { VisitWriteUnits } from './visit-write-units.js';
+import type { RegistryBuildBenchmark } from './registry-build.js';
+import type { RegistryEvaluation } from './registry-classification.js';
 
 export interface BenchmarkResults {
   readonly startedAt: string;
@@ -22,6 +25,11 @@ export interface BenchmarkResults {
   readonly coldStart: ColdStart;
   readonly databaseOpen: DatabaseOpen;
   readonly cost: CostPerMillion;
+  /** Printed by their own renderers (bench/registry-build.ts, bench/registry-classification.ts), with their goals. */
+  readonly registryBuild: RegistryBuildBenchmark;
+  readonly registryClassification: RegistryEvaluation;
+  /** The public collector and its snippet (bench/collector.ts). */
+  readonly collector: CollectorBenchmark;
 }
 
 export interface Goal {

@@ -11,12 +11,15 @@ import { createEnricher } from '../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../lambdas/shared/enrichment/mmdb-database.js';
 import { proxyEvent } from '../test/support/api-gateway-events.js';
 import { measureBundleSizes } from './bundle-size.js';
+import { benchmarkCollector, renderCollectorReport } from './collector.js';
 import { benchmarkColdStart } from './cold-start.js';
 import { measureDatabaseOpen } from './database-open.js';
 import { costPerMillion } from './cost.js';
 import { benchmarkHandlerLatency } from './handler-latency.js';
 import { benchmarkLookupThroughput } from './lookup-throughput.js';
 import { benchmarkMmdbBuilderRuns } from './mmdb-builder-runs.js';
+import { benchmarkRegistryBuild, renderRegistryBuild } from './registry-build.js';
+import { evaluateRegistryClassification, renderRegistryEvaluation } from './registry-classification.js';
 import { evaluateGoals, renderReport, type BenchmarkResults } from './report.js';
 import { samplePublicAddresses } from './support/addresses.js';
 import { buildLambdaBundles } from './support/lambda-bundles.js';
@@ -72,6 +75,8 @@ async function main(): Promise<void> {
 
   try {
     const mmdbBuilder = await step('MMDB builder (3 builds of the default data set)', () => benchmarkMmdbBuilderRuns(3));
+    const registryBuild = await step('RPSL build of a full-size synthetic RIPE dump over the default data', () => benchmarkRegistryBuild());
+    const registryClassification = await step('registry classification on the evaluation set', () => evaluateRegistryClassification());
     const lookup = await step('lookup throughput', () => benchmarkLookupThroughput({ databasePath, workDirectory }));
     const addressFile = path.join(workDirectory, 'addresses.txt');
     backends = await step('starting DynamoDB Local and the Secrets Manager stand-in', () => startLocalBackends(databasePath));
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
     const latency = await step('warm handler latency', () =>
       benchmarkHandlerLatency({ addressFile, workDirectory, handlerEnvironment: local.handlerEnvironment, secretFetches: () => local.secrets.calls }),
     );
+    const collector = await step('public collector: snippet size, warm latency, cost per page view', () => benchmarkCollector({ databasePath, backends: local }));
     const visitWriteUnits = await step('write units of a stored visit', () => measureVisitWriteUnits(local.dynamoDbEndpoint, local.tableName));
     const lambdaBundles = await step('bundling the functions', () => buildLambdaBundles(path.join(workDirectory, 'bundles')));
     const bundles = measureBundleSizes(lambdaBundles, databasePath);
@@ -112,6 +118,9 @@ async function main(): Promise<void> {
       coldStart,
       databaseOpen,
       cost,
+      registryBuild,
+      registryClassification,
+      collector,
     };
     mkdirSync(RESULTS_DIRECTORY, { recursive: true });
     const json = `${JSON.stringify({ ...results, goals: evaluateGoals(results) }, null, 2)}\n`;
@@ -119,6 +128,8 @@ async function main(): Promise<void> {
     writeFileSync(resultFile, json);
     writeFileSync(path.join(RESULTS_DIRECTORY, 'latest.json'), json);
     console.log(renderReport(results));
+    console.log(`\n${renderRegistryBuild(registryBuild)}\n\n${renderRegistryEvaluation(registryClassification)}`);
+    console.log(`\n${renderCollectorReport(collector)}`);
     console.log(`\nJSON: ${path.relative(process.cwd(), resultFile)} (and bench/results/latest.json)`);
   } finally {
     await cleanUp();

@@ -4,32 +4,49 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type InputFormat, buildDatabase } from '../tools/mmdb-builder/build-database.js';
+import { INPUT_FORMATS, type InputFormat, buildDatabase } from '../tools/mmdb-builder/build-database.js';
 import { InputError } from '../tools/mmdb-builder/input-error.js';
 import { type FieldType, isFieldType } from '../tools/mmdb-builder/mmdb-value.js';
 import type { MmdbStatistics } from '../tools/mmdb-builder/mmdb-writer.js';
 import { RECORD_SIZES, type RecordSize } from '../tools/mmdb-builder/serialize-tree.js';
-import { DEFAULT_DATABASE_PATH, buildDefaultDatabase, rebuildDefaultDatabase } from '../layers/mmdb/default-database.js';
+import {
+  DEFAULT_DATABASE_PATH,
+  REGISTRY_DATABASE_TYPE,
+  buildDefaultDatabase,
+  defaultDatabaseBuildOptions,
+  rebuildDefaultDatabase,
+} from '../layers/mmdb/default-database.js';
 
 const USAGE = `Usage:
   build-mmdb --input <file> [--input <file> ...] --output <file.mmdb> [options]
   build-mmdb --default [--output <file.mmdb>]
-                                  build the default database from @ip-location-db/asn
+                                  build the default database from @ip-location-db/asn and
+                                  @ip-location-db/geo-whois-asn-country
                                   (default output: ${path.relative(process.cwd(), DEFAULT_DATABASE_PATH)})
+  build-mmdb --default --input <ripe.db.inetnum.gz> [--input ...] --output <file.mmdb>
+                                  a company database: registry (RPSL) inputs laid over the default data,
+                                  so every network keeps its AS number and organisation
 
 Inputs (read in order; for the very same network the later input wins, a more specific network always wins):
   *.json    MaxMind source-data JSON: [ { "1.0.0.0/24": { ...record } }, ... ]
+  *.db, *.db.gz, *.db.<class>[.gz] (e.g. ripe.db.inetnum.gz)
+            RPSL bulk whois dumps of the Regional Internet Registries (plain or gzip; inetnum, inet6num
+            and organisation objects are read, in any order and across files; other objects are ignored).
+            They are laid over the other inputs: their records add organisation, ISP, country and the
+            registry evidence to the AS data under them. Malformed objects are skipped and listed.
   other     CSV; the header row names the columns: "network" (CIDR) or "ip_range_start"/"start" and
             "ip_range_end"/"end" (inclusive), then record fields as path[:type], e.g.
             company.name,autonomous_system_number:uint32. Empty cells leave the field out.
 
 Options:
-  --format csv|json          override the format taken from the file extension
+  --format csv|json|rpsl     override the format taken from the file extension
   --columns <a,b:type,...>   the CSV files have no header row: use these column names
   --type <field>=<type>      declare a field's type (by key or dotted path), e.g. --type score=float
                              types: utf8_string boolean double float uint16 uint32 int32 uint64 uint128
-  --database-type <name>     metadata database_type (default "Custom")
-  --description <text>       metadata description (English); put the data's attribution here
+  --database-type <name>     metadata database_type (default "Custom"; with --default and inputs
+                             "${REGISTRY_DATABASE_TYPE}")
+  --description <text>       metadata description (English); put the data's attribution here (with
+                             --default, the default data's attribution is appended)
   --languages <en,de,...>    metadata languages (locales the records are localised in; default none)
   --build-epoch <seconds>    metadata build_epoch (default $SOURCE_DATE_EPOCH, else the newest input's
                              modification time; never the clock, so the same input gives the same bytes)
@@ -77,7 +94,7 @@ async function main(argv: readonly string[]): Promise<MmdbStatistics | undefined
       format: { type: 'string' },
       columns: { type: 'string' },
       type: { type: 'string', multiple: true, default: [] },
-      'database-type': { type: 'string', default: 'Custom' },
+      'database-type': { type: 'string' },
       description: { type: 'string' },
       languages: { type: 'string', default: '' },
       'build-epoch': { type: 'string' },
@@ -95,24 +112,26 @@ async function main(argv: readonly string[]): Promise<MmdbStatistics | undefined
     return undefined;
   }
   const onProgress = values.quiet ? undefined : (message: string) => process.stderr.write(`${message}\n`);
-  if (values.default) {
-    if (values.input.length > 0) throw new UsageError('--default takes no --input');
+  if (values.default && values.input.length === 0) {
     return values.output ? buildDefaultDatabase(values.output, onProgress) : rebuildDefaultDatabase(onProgress);
   }
 
   if (values.input.length === 0 || !values.output) throw new UsageError('give at least one --input and an --output');
-  if (values.format !== undefined && values.format !== 'csv' && values.format !== 'json') {
-    throw new UsageError('--format must be csv or json');
+  if (values.format !== undefined && !INPUT_FORMATS.includes(values.format as InputFormat)) {
+    throw new UsageError(`--format must be one of ${INPUT_FORMATS.join(', ')}`);
   }
   const format = values.format as InputFormat | undefined;
   const columns = values.columns?.split(',');
   const recordSize = parseRecordSize(values['record-size']);
+  const inputs = values.input.map((file) => ({ path: file, ...(format ? { format } : {}), ...(columns ? { columns } : {}) }));
+  const base = values.default ? defaultDatabaseBuildOptions(values.output) : undefined;
+  const description = [values.description, base?.description.en].filter((text) => text !== undefined).join(' Combined with: ');
   return buildDatabase({
-    inputs: values.input.map((file) => ({ path: file, ...(format ? { format } : {}), ...(columns ? { columns } : {}) })),
+    inputs: [...(base?.inputs ?? []), ...inputs],
     output: values.output,
     typeOverrides: parseTypeOverrides(values.type),
-    databaseType: values['database-type'],
-    description: values.description ? { en: values.description } : {},
+    databaseType: values['database-type'] ?? (base ? REGISTRY_DATABASE_TYPE : 'Custom'),
+    description: description ? { en: description } : {},
     languages: values.languages.split(',').filter((language) => language !== ''),
     buildEpoch: await buildEpochFor(values['build-epoch'], values.input),
     ...(recordSize ? { recordSize } : {}),

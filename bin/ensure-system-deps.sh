@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need when they are missing:
-#   a Java runtime for Amazon DynamoDB Local, and the independent MMDB readers
-#   (libmaxminddb's mmdblookup, Debian's python3-maxminddb) used as cross-checks.
+#   a Java runtime for Amazon DynamoDB Local, the independent MMDB readers
+#   (libmaxminddb's mmdblookup, Debian's python3-maxminddb) used as cross-checks,
+#   and Debian's Chromium, the headless browser the snippet is tested in (test/browser).
 # As root on Debian it installs them with apt; otherwise it says what is missing.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v mmdblookup >/dev/null 2>&1 || missing+=(mmdb-bin)
 /usr/bin/python3 -c 'import maxminddb' >/dev/null 2>&1 || missing+=(python3-maxminddb)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -7,6 +7,11 @@
  *   PORT=3000               where to listen (127.0.0.1 only; 0 picks a free port)
  *   MMDB_PATH=file.mmdb     another database than the configured/default one
  *   LOCAL_STATE_DIR=.local  where the local secret, API keys and DynamoDB data are kept
+ *   DEMO_PORT=3001          where the demo website with the page-view snippet listens (0 picks a free port)
+ *   PRETEND_VISITOR_IP=…    LOCAL ONLY: the public address the collector takes a browser on this machine to
+ *                           have (loopback is not public, so nothing would be stored); default 131.130.0.1,
+ *                           a university network in the default database. API Gateway takes the address
+ *                           from the connection; nothing in the deployed stack reads this.
  *   --in-memory             keep no visits between runs (default: persisted under .local/dynamodb)
  */
 import { mkdirSync } from 'node:fs';
@@ -18,19 +23,23 @@ import { startDynamoDbLocal } from './local/dynamodb-local.js';
 import { localDynamoDbClient } from './local/local-aws.js';
 import { startLocalApi } from './local/local-api.js';
 import { cdkJsonConfig } from './local/cdk-json-config.js';
+import { DEMO_SITE_KEY, demoSiteConfig, startDemoSite } from './local/demo-site.js';
+import { collectorSitesByKey } from '../lib/config/sites-config.js';
 import { loadOrCreateApiKeys, loadOrCreatePseudonymSecret } from './local/local-credentials.js';
 import { createVisitsTable } from './local/visits-table.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const localDir = path.resolve(repoRoot, process.env.LOCAL_STATE_DIR || '.local');
 const TABLE_NAME = 'visits';
+/** An education network (a university) in the default database: the demo's page views are stored. */
+const DEFAULT_PRETENDED_VISITOR = '131.130.0.1';
 
 async function main(): Promise<void> {
   const config = cdkJsonConfig(repoRoot);
   const mmdbPath = process.env.MMDB_PATH || (config.mmdbPath ? path.resolve(repoRoot, config.mmdbPath) : await ensureDefaultDatabase());
   const inMemory = process.argv.includes('--in-memory');
-  const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  const port = portFrom('PORT', 3000);
+  const demoPort = portFrom('DEMO_PORT', 3001);
 
   const dbPath = path.join(localDir, 'dynamodb');
   if (!inMemory) mkdirSync(dbPath, { recursive: true, mode: 0o700 });
@@ -49,6 +58,9 @@ async function main(): Promise<void> {
   admin.destroy();
 
   const apiKeys = loadOrCreateApiKeys(path.join(localDir, 'api-keys.json'), config.tenants.map((tenant) => tenant.id));
+  const demo = await startDemoSite(demoPort);
+  stopAll.push(() => demo.close());
+  const demoTenant = config.tenants[0]!.id;
   const api = await startLocalApi({
     mmdbPath,
     dynamoDbEndpoint: dynamo.endpoint,
@@ -56,11 +68,15 @@ async function main(): Promise<void> {
     apiKeys,
     pseudonymSecret: loadOrCreatePseudonymSecret(path.join(localDir, 'pseudonym.key')),
     retentionDays: config.retentionDays,
+    usagePlans: new Map(config.tenants.map((tenant) => [tenant.id, { rateLimit: tenant.rateLimit, burstLimit: tenant.burstLimit }])),
     visitShards: config.visitShards,
     port,
     onControllerNotice: printControllerNotice,
+    sites: { ...collectorSitesByKey(config.tenants), [DEMO_SITE_KEY]: demoSiteConfig(demoTenant, demo.origin) },
+    pretendVisitorIp: process.env.PRETEND_VISITOR_IP || DEFAULT_PRETENDED_VISITOR,
   });
   stopAll.push(() => api.close());
+  demo.serve({ apiUrl: api.url, siteKey: DEMO_SITE_KEY });
 
   const [first] = apiKeys;
   const lines = [
@@ -69,6 +85,7 @@ async function main(): Promise<void> {
     `  database:  ${path.relative(repoRoot, mmdbPath)}`,
     `  visits:    DynamoDB Local ${dynamo.endpoint}, table "${TABLE_NAME}" (${inMemory ? 'in memory' : `persisted in ${path.relative(repoRoot, dbPath)}`})`,
     `  retention: ${config.retentionDays} days`,
+    '  throttles: each tenant\'s usage plan (rateLimit/burstLimit in cdk.json) and the public route\'s own, as on AWS (429 THROTTLED)',
     '  API keys (send as the x-api-key header):',
     ...apiKeys.map((key) => `    ${key.tenantId.padEnd(12)} ${key.apiKey}`),
     '',
@@ -77,11 +94,20 @@ async function main(): Promise<void> {
     `  curl -s -H 'x-api-key: ${first!.apiKey}' ${api.url}/v1/enrich/1.233.206.5`,
     `  curl -s -H 'x-api-key: ${first!.apiKey}' -H 'content-type: application/json' -d '{"ip":"1.233.206.5"}' ${api.url}/v1/visitor-data/search`,
     `  curl -s -H 'content-type: application/json' -d '{"tenantId":"${first!.tenantId}","type":"access","message":"Which visits of mine do you hold?","contact":{"email":"jane@example.org"}}' ${api.url}/v1/data-subject-requests`,
+    `Demo website with the page-view snippet: ${demo.origin}/ (tenant "${demoTenant}", site demo.localhost)`,
+    `  open it in a browser, click its links, then: curl -s -H 'x-api-key: ${apiKeys.find((key) => key.tenantId === demoTenant)!.apiKey}' ${api.url}/v1/visits`,
+    `  (locally the browser is taken to be ${process.env.PRETEND_VISITOR_IP || DEFAULT_PRETENDED_VISITOR}; set PRETEND_VISITOR_IP to change it)`,
     'Data-subject requests are printed here as the controller would receive them (local SNS, nothing kept on disk).',
     'Ctrl-C stops the API and DynamoDB Local.',
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+function portFrom(variable: string, fallback: number): number {
+  const port = Number(process.env[variable] ?? fallback);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${variable} must be a port number, got ${process.env[variable]}`);
+  return port;
 }
 
 function printControllerNotice(notice: ControllerNotice): void {

@@ -12,6 +12,8 @@ import { PseudonymKey } from './enrichment/pseudonym-key.js';
 import { VisitsTable } from './enrichment/visits-table.js';
 import { ServiceDashboard } from './observability/service-dashboard.js';
 import { ApiFirewall } from './security/api-firewall.js';
+import { COLLECT_ROUTE } from '../lambdas/collect/collector-api.js';
+import { collectorSitesByKey } from './config/sites-config.js';
 import { LogEncryptionKey } from './security/log-encryption-key.js';
 import type { RegisterDocuments } from '../tools/register/register-documents.js';
 import { RegisterPublication } from './register/register-publication.js';
@@ -24,6 +26,9 @@ export interface EnrichmentStackProps extends StackProps {
   readonly registerDocuments?: RegisterDocuments;
 }
 
+/** Page views one client address may report to the collector in 5 minutes: an office of people browsing. */
+const COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP = 600;
+
 const handlerEntry = (name: string) => fileURLToPath(new URL(`../lambdas/${name}/handler.ts`, import.meta.url));
 
 /** The workload: enrichment API, visits store and everything that protects them. Composition only. */
@@ -34,6 +39,8 @@ export class EnrichmentStack extends Stack {
   readonly visitsFunction: ApiFunction;
   readonly visitorDataFunction: ApiFunction;
   readonly dataSubjectRequestsFunction: ApiFunction;
+  readonly collectFunction: ApiFunction;
+  readonly firewall: ApiFirewall;
   readonly database: MmdbLayer;
   readonly auditTrail: AuditTrail;
   readonly breachRegister: BreachRegister;
@@ -54,12 +61,13 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
     });
-    new ApiFirewall(this, 'Firewall', {
+    this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.api.api.deploymentStage,
       publicRoutes: this.api,
       backstopRequestsPerFiveMinutesPerIp: Math.max(...config.tenants.map((tenant) => tenant.rateLimit * 300 + tenant.burstLimit)),
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
+      collector: { path: COLLECT_ROUTE, requestsPerFiveMinutesPerIp: COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP },
     });
     this.alertTopics = new BreachAlertTopics(this, 'AlertTopics', {
       tenants: config.tenants,
@@ -126,12 +134,32 @@ export class EnrichmentStack extends Stack {
     });
     this.alertTopics.grantPublishToRequestTopics(this.dataSubjectRequestsFunction.role);
 
+    this.collectFunction = new ApiFunction(this, 'Collect', {
+      entry: handlerEntry('collect'),
+      description: "Records page views reported by the snippet on tenants' sites (the visit pipeline) and serves the snippet",
+      layers: [this.database.layer],
+      // Its own share of concurrency: a flood of page views cannot take the tenants' API functions' capacity.
+      reservedConcurrentExecutions: 20,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        ...databaseEnvironment,
+        COLLECTOR_SITES: JSON.stringify(collectorSitesByKey(config.tenants)),
+        VISITS_TABLE_NAME: this.visits.table.tableName,
+        VISIT_SHARDS: String(config.visitShards),
+        RETENTION_DAYS: String(config.retentionDays),
+        PSEUDONYM_SECRET_ARN: pseudonymKey.secret.secretArn,
+      },
+    });
+    // PutItem: the visit; UpdateItem: the per-site ceiling's counter. No read of any visit.
+    this.visits.grantItemAccess(this.collectFunction.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    pseudonymKey.secret.grantRead(this.collectFunction.function);
+
     this.breachRegister = new BreachRegister(this, 'BreachRegister', {
       retentionYears: config.breachRecordRetentionYears,
       accessLogRetentionDays: config.auditLogRetentionDays,
     });
     this.breachReporting = new BreachReporting(this, 'BreachReporting', {
-      parent: this.api.api.root.resourceForPath('/v1/operator'),
       register: this.breachRegister,
       alertTopics: this.alertTopics,
       retentionDays: config.retentionDays,
@@ -181,6 +209,7 @@ export class EnrichmentStack extends Stack {
         this.visitsFunction.function,
         this.visitorDataFunction.function,
         this.dataSubjectRequestsFunction.function,
+        this.collectFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
         this.breachReporting.deliveryCheckFunction.function,
@@ -198,16 +227,14 @@ export class EnrichmentStack extends Stack {
       },
     });
 
-    this.api.addTenantRoute('GET', '/v1/enrich/{ip}', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/enrich', this.enrichFunction.function, 'BatchRequest');
-    this.api.addTenantRoute('GET', '/v1/health', this.enrichFunction.function);
-    this.api.addTenantRoute('POST', '/v1/visits', this.visitsFunction.function, 'RecordVisitRequest');
-    this.api.addTenantRoute('GET', '/v1/visits', this.visitsFunction.function);
-    this.api.addTenantRoute('POST', '/v1/visitor-data/search', this.visitorDataFunction.function, 'VisitorDataSearchRequest');
-    this.api.addTenantRoute('POST', '/v1/visitor-data/erase', this.visitorDataFunction.function, 'VisitorDataEraseRequest');
-    const publicThrottle = { rateLimit: 2, burstLimit: 10 };
-    this.api.addPublicRoute('POST', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle, 'DataSubjectRequest');
-    this.api.addPublicRoute('OPTIONS', '/v1/data-subject-requests', this.dataSubjectRequestsFunction.function, publicThrottle);
+    this.api.addRoutes({
+      enrich: this.enrichFunction.function,
+      visits: this.visitsFunction.function,
+      visitorData: this.visitorDataFunction.function,
+      dataSubjectRequests: this.dataSubjectRequestsFunction.function,
+      breachReport: this.breachReporting.reportFunction.function,
+      collect: this.collectFunction.function,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
     new CfnOutput(this, 'BreachApiUrl', { value: this.api.api.urlForPath('/v1/operator/breaches') });

@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { withCors } from '../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../lambdas/data-subject-requests/data-subject-requests-api.js';
+import { createCollectorApi } from '../../lambdas/collect/collector-api.js';
+import { SiteCeiling } from '../../lambdas/collect/site-ceiling.js';
+import { SiteDirectory } from '../../lambdas/collect/site-directory.js';
 import { createEnrichApi } from '../../lambdas/enrich/enrich-api.js';
+import { parsePublicIp } from '../../lambdas/shared/ip/public-ip.js';
+import type { CollectorSite } from '../../lambdas/shared/sites/site.js';
 import { createEnricher } from '../../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../../lambdas/shared/enrichment/mmdb-database.js';
 import { httpApi } from '../../lambdas/shared/http/middleware.js';
@@ -14,7 +19,8 @@ import { deriveVisitKeys } from '../../lambdas/shared/visits/visit-keys.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
 import { createVisitorDataApi, MAX_ERASED_PER_REQUEST } from '../../lambdas/visitor-data/visitor-data-api.js';
 import { createVisitsApi } from '../../lambdas/visits/visits-api.js';
-import { apiGatewayAdapter, type LocalRoute } from './api-gateway-adapter.js';
+import { API_ROUTES, type RouteFunction, type RouteThrottle } from '../../lib/api/routes.js';
+import { apiGatewayAdapter, type LocalRoute, type ProxyHandler } from './api-gateway-adapter.js';
 import { startControllerInbox, type ControllerNotice } from './controller-inbox.js';
 import type { LocalApiKey } from './local-credentials.js';
 import { localDocumentClient } from './local-aws.js';
@@ -40,8 +46,20 @@ export interface LocalApiOptions {
     readonly visits: Logger;
     readonly visitorData?: Logger;
     readonly dataSubjectRequests?: Logger;
+    readonly collect?: Logger;
   };
+  /** The sites the collector records page views for, by publishable key. @default none */
+  readonly sites?: Readonly<Record<string, CollectorSite>>;
+  /**
+   * Local only: the public address the collector takes a browser on this machine to have (loopback is
+   * not public, so without it no page view from a local browser is stored). @default none
+   */
+  readonly pretendVisitorIp?: string;
   readonly clock?: () => Date;
+  /** Tenant id → its usage plan's throttle (rateLimit, burstLimit from the configuration). @default none: unthrottled tenants */
+  readonly usagePlans?: ReadonlyMap<string, RouteThrottle>;
+  /** Milliseconds on a monotonic clock, for the throttles. @default performance.now */
+  readonly throttleClock?: () => number;
   /** Receives each data-subject request forwarded to a tenant's (local) notice topic. @default dropped */
   readonly onControllerNotice?: (notice: ControllerNotice) => void;
 }
@@ -106,16 +124,42 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       requestsLogger,
     ),
   );
-  const routes: LocalRoute[] = [
-    { resource: '/v1/enrich/{ip}', functionName: 'enrich', handler: enrich },
-    { resource: '/v1/enrich', functionName: 'enrich', handler: enrich },
-    { resource: '/v1/health', functionName: 'enrich', handler: enrich },
-    { resource: '/v1/visits', functionName: 'visits', handler: visits },
-    { resource: '/v1/visitor-data/search', functionName: 'visitor-data', handler: visitorData },
-    { resource: '/v1/visitor-data/erase', functionName: 'visitor-data', handler: visitorData },
-    { resource: '/v1/data-subject-requests', functionName: 'data-subject-requests', handler: dataSubjectRequests, apiKeyRequired: false },
-  ];
-  const adapter = apiGatewayAdapter({ routes, apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])) });
+  const clock = options.clock ?? (() => new Date());
+  const collectLogger = options.loggers?.collect ?? createLogger('collect');
+  const collect = httpApi(
+    createCollectorApi({
+      enricher,
+      sites: SiteDirectory.of(options.sites ?? {}),
+      ceiling: new SiteCeiling({ client: documentClient, tableName: options.tableName, clock }),
+      visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
+      keys: async () => keys,
+      retentionDays: options.retentionDays,
+      clock,
+      newVisitId: randomUUID,
+      logger: collectLogger,
+    }),
+    collectLogger,
+  );
+  const pretended = options.pretendVisitorIp === undefined ? undefined : pretendedAddress(options.pretendVisitorIp);
+  // Operator routes (IAM) have no local function: they need SigV4, which only API Gateway checks.
+  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests, collect };
+  const routes: LocalRoute[] = API_ROUTES.map((route) => ({
+    route,
+    handler: functions[route.function],
+    ...(route.function === 'collect' && pretended !== undefined ? { loopbackSourceIp: pretended } : {}),
+  }));
+  const usagePlanThrottles = new Map(
+    options.apiKeys.flatMap((key) => {
+      const throttle = options.usagePlans?.get(key.tenantId);
+      return throttle ? [[key.apiKeyId, throttle] as const] : [];
+    }),
+  );
+  const adapter = apiGatewayAdapter({
+    routes,
+    apiKeyIds: new Map(options.apiKeys.map((key) => [key.apiKey, key.apiKeyId])),
+    usagePlanThrottles,
+    now: options.throttleClock,
+  });
   const server = createServer((request, response) => void adapter(request, response));
   await listen(server, options.port, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
@@ -131,6 +175,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       await inbox.stop();
     },
   };
+}
+
+/** The pretended address must be one the collector could see on AWS: a public address. */
+function pretendedAddress(text: string): string {
+  try {
+    return parsePublicIp(text).text;
+  } catch {
+    throw new Error('the pretended visitor address must be a public IPv4 or IPv6 address');
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

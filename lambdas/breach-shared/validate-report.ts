@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { recordIdFor } from './register-layout.js';
+import { fieldPath } from '../shared/http/field-path.js';
 import { BREACH_REPORT_SCHEMA, type BreachReport } from './report-schema.js';
 
 /** A field path (`contact.email`, `measures.taken[2]`) → what is wrong with it. */
@@ -112,15 +113,6 @@ function describe(error: ErrorObject): [field: string, problem: string] {
     default:
       return [path || '(body)', error.message ?? 'is invalid'];
   }
-}
-
-/** `/measures/taken/2` → `measures.taken[2]` */
-function fieldPath(instancePath: string): string {
-  return instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
 }
 
 function article(type: string): string {

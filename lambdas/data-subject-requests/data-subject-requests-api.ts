@@ -3,14 +3,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpError } from '../shared/http/http-error.js';
-import { parseJsonBody } from '../shared/http/json-body.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
-import { queryParameters } from '../shared/http/query.js';
+import { validQuery } from '../shared/http/request-validation.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import { selectRoute, type RouteTable } from '../shared/http/router.js';
 import { renderControllerNotice } from './controller-notice.js';
 import { preflightResponse } from './cors.js';
-import { dataSubjectRequestFrom, MAX_REQUEST_BODY_BYTES } from './data-subject-request.js';
+import { dataSubjectRequestFrom } from './data-subject-request.js';
 
 export interface DataSubjectRequestsApiDeps {
   /** Tenant id → its controller's notice topic; the tenants that accept requests. */
@@ -46,8 +45,8 @@ export function createDataSubjectRequestsApi(deps: DataSubjectRequestsApiDeps): 
 }
 
 async function forward(deps: DataSubjectRequestsApiDeps, event: APIGatewayProxyEvent) {
-  queryParameters(event, []);
-  const request = dataSubjectRequestFrom(parseJsonBody(event, MAX_REQUEST_BODY_BYTES));
+  validQuery(event);
+  const request = dataSubjectRequestFrom(event);
   const topicArn = deps.topics.get(request.tenantId);
   if (topicArn === undefined) {
     throw new HttpError(404, 'UNKNOWN_TENANT', 'No website operator with this tenant id takes requests here. Check the tenant id the website gave you.');

@@ -1,4 +1,4 @@
-import { startupStep, startupStepAsync } from '../shared/config/startup.js';
+import { startedEarly, startupStep, startupStepAsync } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
@@ -11,7 +11,7 @@ import { createEnrichApi } from './enrich-api.js';
 // Module scope runs once per container (Lambda init): a missing or corrupt database or a bad
 // configuration fails the init with one clear log line instead of failing every request.
 // The database file is read on the thread pool while the rest of the init runs.
-const opening = MmdbDatabase.openDeployed();
+const opening = startedEarly(MmdbDatabase.openDeployed());
 const logger = createLogger('enrich');
 const tenants = startupStep(logger, 'read TENANT_API_KEYS', () => TenantDirectory.fromJson(process.env.TENANT_API_KEYS));
 const database = await startupStepAsync(logger, 'open the MMDB database', opening);

@@ -1,9 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { HttpError } from '../shared/http/http-error.js';
-import { parseJsonBody } from '../shared/http/json-body.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
 import { tenantApi, type TenantRequest } from '../shared/tenants/tenant-api.js';
-import { queryParameters } from '../shared/http/query.js';
+import { validQuery } from '../shared/http/request-validation.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import type { RouteTable } from '../shared/http/router.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
@@ -12,7 +11,7 @@ import type { VisitKeys } from '../shared/visits/visit-keys.js';
 import { visitView } from '../shared/visits/visit-view.js';
 import { ErasureIncompleteError, InvalidPositionError, type VisitsRepository } from '../shared/visits/visits-repository.js';
 import { encodeSearchCursor, invalidSearchCursor } from './search-cursor.js';
-import { eraseRequestFrom, MAX_VISITOR_DATA_BODY_BYTES, searchRequestFrom } from './visitor-data-request.js';
+import { eraseRequestFrom, searchRequestFrom } from './visitor-data-request.js';
 
 export interface VisitorDataApiDeps {
   readonly tenants: TenantDirectory;
@@ -46,8 +45,8 @@ export function createVisitorDataApi(deps: VisitorDataApiDeps): ApiHandler {
 }
 
 async function search(deps: VisitorDataApiDeps, { event, tenantId }: TenantRequest) {
-  queryParameters(event, []);
-  const request = searchRequestFrom(parseJsonBody(event, MAX_VISITOR_DATA_BODY_BYTES));
+  validQuery(event);
+  const request = searchRequestFrom(event);
   const address = parsePublicIp(request.ip);
   const pseudonym = (await deps.keys()).pseudonymise(tenantId, address);
   const page = await deps
@@ -65,8 +64,8 @@ async function search(deps: VisitorDataApiDeps, { event, tenantId }: TenantReque
 }
 
 async function erase(deps: VisitorDataApiDeps, { event, tenantId }: TenantRequest) {
-  queryParameters(event, []);
-  const request = eraseRequestFrom(parseJsonBody(event, MAX_VISITOR_DATA_BODY_BYTES));
+  validQuery(event);
+  const request = eraseRequestFrom(event);
   const address = parsePublicIp(request.ip);
   const pseudonym = (await deps.keys()).pseudonymise(tenantId, address);
   try {

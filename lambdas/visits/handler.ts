@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedAsync } from '../shared/config/cached-async.js';
-import { requiredEnv, startupStep, startupStepAsync } from '../shared/config/startup.js';
+import { requiredEnv, retentionDaysFrom, startedEarly, startupStep, startupStepAsync, visitShardsFrom } from '../shared/config/startup.js';
 import { createEnricher } from '../shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../shared/enrichment/mmdb-database.js';
 import { httpApi } from '../shared/http/middleware.js';
@@ -11,7 +11,6 @@ import { createLogger } from '../shared/logging/logger.js';
 import { countingEnricher } from '../shared/metrics/counting-enricher.js';
 import { createServiceMetrics, metricsMiddleware } from '../shared/metrics/service-metrics.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
-import { MAX_VISIT_SHARDS } from '../shared/visits/table-schema.js';
 import { deriveVisitKeys } from '../shared/visits/visit-keys.js';
 import { VisitsRepository } from '../shared/visits/visits-repository.js';
 import { readPseudonymSecret } from './pseudonym-secret.js';
@@ -20,7 +19,7 @@ import { createVisitsApi } from './visits-api.js';
 // Module scope runs once per container (Lambda init): configuration and database errors fail the
 // init with one clear log line; the AWS clients are reused by every request. The database file is
 // read on the thread pool and the pseudonym secret fetched while the rest of the init runs.
-const opening = MmdbDatabase.openDeployed();
+const opening = startedEarly(MmdbDatabase.openDeployed());
 const logger = createLogger('visits');
 const config = startupStep(logger, 'read the configuration', () => ({
   tableName: requiredEnv('VISITS_TABLE_NAME'),
@@ -52,15 +51,3 @@ export const handler = httpApi(
   logger,
   metricsMiddleware(metrics, tenants),
 );
-
-function visitShardsFrom(text: string): number {
-  const shards = Number(text);
-  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
-  return shards;
-}
-
-function retentionDaysFrom(text: string): number {
-  const days = Number(text);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('RETENTION_DAYS must be a whole number of days from 1 to 3650');
-  return days;
-}

@@ -1,11 +1,8 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badRequest } from '../shared/http/http-error.js';
-import { queryParameters } from '../shared/http/query.js';
+import { validQuery } from '../shared/http/request-validation.js';
 import { decodeCursor, type CursorState } from './list-cursor.js';
-import { isSiteId, SITE_ID_RULE } from './visit-input.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
 
 export interface ListVisitsQuery {
   readonly from: Date;
@@ -24,7 +21,6 @@ export interface ListQueryContext {
   readonly retentionDays: number;
 }
 
-const PARAMETERS = ['from', 'to', 'siteId', 'limit', 'cursor'] as const;
 /** RFC 3339 date-time (offset required), or a bare date meaning midnight UTC. */
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 const DAY_MS = 86_400_000;
@@ -34,15 +30,12 @@ const DAY_MS = 86_400_000;
  * retention period up to now. With a cursor, window and site come from the cursor (the listing it
  * continues); any of them given again must agree with it.
  */
-export function listVisitsQueryFrom(event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>, context: ListQueryContext): ListVisitsQuery {
-  const params = queryParameters(event, PARAMETERS);
-  const limit = params.limit === undefined ? DEFAULT_PAGE_SIZE : pageSizeFrom(params.limit);
+export function listVisitsQueryFrom(event: Parameters<typeof validQuery>[0], context: ListQueryContext): ListVisitsQuery {
+  const params = validQuery(event) as { from?: string; to?: string; siteId?: string; limit?: number; cursor?: string };
+  const limit = params.limit ?? DEFAULT_PAGE_SIZE;
   const from = params.from === undefined ? undefined : timestampFrom(params.from, 'from');
   const to = params.to === undefined ? undefined : timestampFrom(params.to, 'to');
   const siteId = params.siteId;
-  if (siteId !== undefined && !isSiteId(siteId)) {
-    throw badRequest('INVALID_PARAMETER', `"siteId" must be ${SITE_ID_RULE}.`, { parameter: 'siteId' });
-  }
 
   if (params.cursor !== undefined) {
     const cursor = decodeCursor(context.cursorKey, params.cursor, context.tenantId);
@@ -55,13 +48,6 @@ export function listVisitsQueryFrom(event: Pick<APIGatewayProxyEvent, 'queryStri
     throw badRequest('INVALID_TIME_WINDOW', '"from" must be earlier than "to".', { parameter: 'from' });
   }
   return { from: windowStart, to: windowEnd, siteId: siteId ?? null, limit };
-}
-
-function pageSizeFrom(text: string): number {
-  if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_PAGE_SIZE) {
-    throw badRequest('INVALID_PARAMETER', `"limit" must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, { parameter: 'limit' });
-  }
-  return Number(text);
 }
 
 function timestampFrom(text: string, parameter: string): Date {

@@ -1,6 +1,7 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
-import { badRequest } from '../shared/http/http-error.js';
-import { isSiteId, pageUrlFrom, SITE_ID_RULE } from './visit-input.js';
+import { validBody } from '../shared/http/request-validation.js';
+import { pageUrlFrom } from './visit-input.js';
 
 export interface RecordVisitRequest {
   readonly siteId: string;
@@ -8,30 +9,22 @@ export interface RecordVisitRequest {
   readonly pageUrl: string;
   readonly referrer: string | null;
   /** The visitor's address when a server records on its visitor's behalf; else the caller's own address is used. */
-  readonly visitorIp: unknown;
+  readonly visitorIp: string | null;
 }
 
-const FIELDS = ['siteId', 'pageUrl', 'referrer', 'visitorIp'] as const;
 /** Two URLs of 2048 characters and the rest fit well within this. */
 export const MAX_VISIT_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/visits'];
 
-/** Validates the body of POST /v1/visits. The visitor IP is checked later, with the caller's address as fallback. */
-export function recordVisitRequestFrom(body: unknown): RecordVisitRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('INVALID_BODY', 'The body must be a JSON object with siteId, pageUrl and optionally referrer and visitorIp.');
-  }
-  const fields = body as Record<string, unknown>;
-  const unknown = Object.keys(fields).find((field) => !(FIELDS as readonly string[]).includes(field));
-  if (unknown !== undefined) throw badRequest('UNKNOWN_FIELD', `Unknown field "${unknown}". Allowed: ${FIELDS.join(', ')}.`, { field: unknown });
-  for (const field of ['siteId', 'pageUrl'] as const) {
-    if (fields[field] === undefined) throw badRequest('MISSING_FIELD', `"${field}" is required.`, { field });
-  }
-  if (!isSiteId(fields.siteId)) throw badRequest('INVALID_FIELD', `"siteId" must be ${SITE_ID_RULE}.`, { field: 'siteId' });
-  const noReferrer = fields.referrer === undefined || fields.referrer === null || fields.referrer === '';
+/**
+ * The body of POST /v1/visits (schema RecordVisitRequest), its URLs cut to origin and path. The
+ * visitor IP is checked later, with the caller's address as fallback.
+ */
+export function recordVisitRequestFrom(event: APIGatewayProxyEvent): RecordVisitRequest {
+  const body = validBody<{ siteId: string; pageUrl: string; referrer?: string | null; visitorIp?: string | null }>(event, MAX_VISIT_BODY_BYTES);
   return {
-    siteId: fields.siteId,
-    pageUrl: pageUrlFrom(fields.pageUrl, 'pageUrl'),
-    referrer: noReferrer ? null : pageUrlFrom(fields.referrer, 'referrer'),
-    visitorIp: fields.visitorIp,
+    siteId: body.siteId,
+    pageUrl: pageUrlFrom(body.pageUrl, 'pageUrl'),
+    referrer: body.referrer ? pageUrlFrom(body.referrer, 'referrer') : null,
+    visitorIp: body.visitorIp ?? null,
   };
 }

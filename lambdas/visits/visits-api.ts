@@ -1,41 +1,23 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ORGANISATION_CLASSIFICATIONS } from '../shared/enrichment/classify.js';
-import type { Enricher } from '../shared/enrichment/enricher.js';
-import { HttpError, badRequest } from '../shared/http/http-error.js';
-import { parseJsonBody } from '../shared/http/json-body.js';
+import { badRequest } from '../shared/http/http-error.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
 import { tenantApi, type TenantRequest } from '../shared/tenants/tenant-api.js';
-import { queryParameters } from '../shared/http/query.js';
+import { validQuery } from '../shared/http/request-validation.js';
 import { jsonResponse } from '../shared/http/responses.js';
 import type { RouteTable } from '../shared/http/router.js';
 import type { IpAddress } from '../shared/ip/ip-address.js';
 import { parsePublicIp } from '../shared/ip/public-ip.js';
-import { METRIC, type ServiceMetrics } from '../shared/metrics/service-metrics.js';
 import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
-import { companySnapshot, type Visit } from '../shared/visits/visit.js';
-import type { VisitKeys } from '../shared/visits/visit-keys.js';
-import { InvalidPositionError, VisitAlreadyExistsError, type VisitsRepository } from '../shared/visits/visits-repository.js';
+import { visitView } from '../shared/visits/visit-view.js';
+import { InvalidPositionError } from '../shared/visits/visits-repository.js';
 import { encodeCursor } from './list-cursor.js';
 import { listVisitsQueryFrom } from './list-visits-query.js';
-import { MAX_VISIT_BODY_BYTES, recordVisitRequestFrom } from './record-visit-request.js';
+import { recordVisitRequestFrom } from './record-visit-request.js';
+import { recordOrganisationVisit, type VisitRecorderDeps } from './record-visit.js';
 
-export interface VisitsApiDeps {
-  readonly enricher: Enricher;
+export interface VisitsApiDeps extends VisitRecorderDeps {
   readonly tenants: TenantDirectory;
-  /** The data access of one tenant: the only way this API reaches the table. */
-  readonly visitsOf: (tenantId: string) => VisitsRepository;
-  /** The pseudonym and cursor keys (fetched once per container). */
-  readonly keys: () => Promise<VisitKeys>;
-  readonly retentionDays: number;
-  readonly clock: () => Date;
-  readonly newVisitId: () => string;
-  readonly logger: Logger;
-  /** Visits stored and not stored, per classification. @default not counted */
-  readonly metrics?: ServiceMetrics;
 }
-
-const DAY_SECONDS = 86_400;
 
 /** POST /v1/visits (record one visit of the calling tenant) and GET /v1/visits (list them). */
 export function createVisitsApi(deps: VisitsApiDeps): ApiHandler {
@@ -48,47 +30,20 @@ export function createVisitsApi(deps: VisitsApiDeps): ApiHandler {
   return tenantApi(deps.tenants, routes);
 }
 
-/**
- * Enriches the visitor's address and stores the visit only for an organisation's network. A private
- * person's visit (residential, mobile, anonymous, …) is answered and forgotten: no purpose, no storage.
- */
+/** Validates the request and runs the visit pipeline; a visit that is not stored is answered and forgotten. */
 async function recordVisit(deps: VisitsApiDeps, { event, tenantId }: TenantRequest) {
-  queryParameters(event, []);
-  const request = recordVisitRequestFrom(parseJsonBody(event, MAX_VISIT_BODY_BYTES));
-  const address = visitorAddress(request.visitorIp, event);
-  const { enrichment, prefixLength } = deps.enricher.enrichWithPrefixLength(address);
-  if (!ORGANISATION_CLASSIFICATIONS.has(enrichment.classification)) {
-    deps.logger.info('visit not stored', { tenantId, classification: enrichment.classification });
-    deps.metrics?.countBy(METRIC.visitsNotStored, 'classification', enrichment.classification);
+  validQuery(event);
+  const request = recordVisitRequestFrom(event);
+  const outcome = await recordOrganisationVisit(deps, tenantId, request, visitorAddress(request.visitorIp, event));
+  if (!outcome.stored) {
     return jsonResponse(200, {
       stored: false,
       reason: 'NOT_AN_ORGANISATION',
-      classification: enrichment.classification,
+      classification: outcome.classification,
       message: 'Only visits from business, education or government networks are stored; nothing was stored.',
     });
   }
-
-  const keys = await deps.keys();
-  const now = deps.clock();
-  const visit: Visit = {
-    visitId: deps.newVisitId(),
-    siteId: request.siteId,
-    pageUrl: request.pageUrl,
-    referrer: request.referrer,
-    visitedAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * DAY_SECONDS,
-    company: companySnapshot(enrichment, address, prefixLength),
-    database: { type: enrichment.database.type, buildDate: enrichment.database.buildDate },
-  };
-  try {
-    await deps.visitsOf(tenantId).add(visit, keys.pseudonymise(tenantId, address));
-  } catch (error) {
-    if (error instanceof VisitAlreadyExistsError) throw new HttpError(409, 'VISIT_CONFLICT', 'The visit could not be recorded; send it again.');
-    throw error;
-  }
-  deps.logger.info('visit stored', { tenantId, classification: enrichment.classification, visitId: visit.visitId });
-  deps.metrics?.countBy(METRIC.visitsStored, 'classification', enrichment.classification);
-  return jsonResponse(201, { stored: true, visit: visitView(visit) });
+  return jsonResponse(201, { stored: true, visit: visitView(outcome.visit) });
 }
 
 async function listVisits(deps: VisitsApiDeps, { event, tenantId }: TenantRequest) {
@@ -110,11 +65,7 @@ async function listVisits(deps: VisitsApiDeps, { event, tenantId }: TenantReques
 }
 
 /** The address given by a server recording on its visitor's behalf, else the caller's own. */
-function visitorAddress(visitorIp: unknown, event: APIGatewayProxyEvent): IpAddress {
-  if (visitorIp !== undefined && visitorIp !== null) return parsePublicIp(visitorIp);
+function visitorAddress(visitorIp: string | null, event: APIGatewayProxyEvent): IpAddress {
+  if (visitorIp !== null) return parsePublicIp(visitorIp);
   return parsePublicIp(event.requestContext?.identity?.sourceIp);
-}
-
-function visitView(visit: Visit) {
-  return { ...visit, expiresAt: new Date(visit.expiresAt * 1000).toISOString() };
 }

@@ -1,7 +1,7 @@
 /**
  * The database a fresh clone deploys and runs with: IP ranges → autonomous system number and organisation,
- * built from the @ip-location-db/asn package (CC BY 4.0: DB-IP, RouteViews, NRO) into
- * layers/mmdb/build/default.mmdb. Operators with their own MMDB configure its path and skip this.
+ * built from the @ip-location-db/asn package (CC BY 4.0: DB-IP, RouteViews, NRO), with the country per
+ * network from @ip-location-db/geo-whois-asn-country (CC0) laid over it, into layers/mmdb/build/default.mmdb. Operators with their own MMDB configure its path and skip this.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,7 +25,11 @@ const STAMP_PATH = `${DEFAULT_DATABASE_PATH}.stamp.json`;
 const LOCK_PATH = `${DEFAULT_DATABASE_PATH}.lock`;
 
 export const DEFAULT_DATABASE_TYPE = 'EU-Enrichment-ASN';
+/** The database_type of a company database: registry (RPSL) inputs over the default data. */
+export const REGISTRY_DATABASE_TYPE = 'EU-Enrichment-Registry';
 const SOURCE_PACKAGE = '@ip-location-db/asn';
+const COUNTRY_PACKAGE = '@ip-location-db/geo-whois-asn-country';
+const COUNTRY_COLUMNS = ['ip_range_start', 'ip_range_end', 'country.iso_code'];
 /** The package's CSVs have no header row; these are its columns (see its README). */
 const SOURCE_COLUMNS = [
   'ip_range_start',
@@ -39,13 +43,13 @@ interface SourcePackage {
   readonly version: string;
 }
 
-function sourcePackage(): SourcePackage {
+function sourcePackage(name = SOURCE_PACKAGE): SourcePackage {
   let manifest: string;
   try {
-    manifest = createRequire(import.meta.url).resolve(`${SOURCE_PACKAGE}/package.json`);
+    manifest = createRequire(import.meta.url).resolve(`${name}/package.json`);
   } catch {
     throw new Error(
-      `The default database is built from the ${SOURCE_PACKAGE} dev dependency, which is not installed: ` +
+      `The default database is built from the ${name} dev dependency, which is not installed: ` +
         'run npm ci, or configure mmdbPath to use your own MMDB file.',
     );
   }
@@ -62,28 +66,36 @@ function buildEpochOf(version: string): bigint {
 }
 
 /** The attribution CC BY 4.0 asks for: the creators, the licence, and that we changed the data. */
-function defaultDatabaseDescription(version: string): string {
+function defaultDatabaseDescription(version: string, countryVersion: string): string {
   return (
     `IP ranges to autonomous system number and organisation, from ${SOURCE_PACKAGE} ${version} ` +
     '(https://github.com/sapics/ip-location-db), which combines RouteViews (https://www.routeviews.org/), ' +
     'the NRO\'s RIR statistics (https://www.nro.net/) and "IP Geolocation by DB-IP" IP to ASN Lite ' +
     '(https://db-ip.com/). Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). ' +
     'Changed: converted from CSV to MMDB, adjacent ranges with the same data merged, IPv4-mapped ' +
-    '(::ffff:0:0/96) and 6to4 (2002::/16) addresses answer for their IPv4 address.'
+    '(::ffff:0:0/96) and 6to4 (2002::/16) addresses answer for their IPv4 address. ' +
+    `Country per network from ${COUNTRY_PACKAGE} ${countryVersion} (https://github.com/sapics/ip-location-db), ` +
+    "built from the Regional Internet Registries' whois data and ASN data, dedicated to the public domain under " +
+    'CC0 1.0 (https://creativecommons.org/publicdomain/zero/1.0/).'
   );
 }
 
-/** The build options of the default database, written to `output`. */
-function defaultDatabaseBuildOptions(output: string): BuildDatabaseOptions {
+/** The build options of the default database, written to `output`: AS data, the country laid over it. */
+export function defaultDatabaseBuildOptions(output: string): BuildDatabaseOptions & { readonly description: { readonly en: string } } {
   const source = sourcePackage();
+  const countries = sourcePackage(COUNTRY_PACKAGE);
   return {
-    inputs: ['asn-ipv4.csv', 'asn-ipv6.csv'].map((file) => ({
-      path: path.join(source.directory, file),
-      columns: SOURCE_COLUMNS,
-    })),
+    inputs: [
+      ...['asn-ipv4.csv', 'asn-ipv6.csv'].map((file) => ({ path: path.join(source.directory, file), columns: SOURCE_COLUMNS })),
+      ...['geo-whois-asn-country-ipv4.csv', 'geo-whois-asn-country-ipv6.csv'].map((file) => ({
+        path: path.join(countries.directory, file),
+        columns: COUNTRY_COLUMNS,
+        overlay: true,
+      })),
+    ],
     output,
     databaseType: DEFAULT_DATABASE_TYPE,
-    description: { en: defaultDatabaseDescription(source.version) },
+    description: { en: defaultDatabaseDescription(source.version, countries.version) },
     languages: [],
     buildEpoch: buildEpochOf(source.version),
   };
@@ -95,11 +107,12 @@ function defaultDatabaseBuildOptions(output: string): BuildDatabaseOptions {
  */
 async function currentStamp(): Promise<string> {
   const hash = createHash('sha256');
-  const builderFiles = (await readdir(BUILDER_DIRECTORY)).filter((file) => file.endsWith('.ts')).sort();
+  const builderFiles = (await readdir(BUILDER_DIRECTORY, { recursive: true })).filter((file) => file.endsWith('.ts')).sort();
   for (const file of [...builderFiles.map((f) => path.join(BUILDER_DIRECTORY, f)), ...SHARED_BUILDER_MODULES, fileURLToPath(import.meta.url)]) {
     hash.update(path.relative(LAYER_DIRECTORY, file)).update(await readFile(file));
   }
-  return JSON.stringify({ source: `${SOURCE_PACKAGE}@${sourcePackage().version}`, builder: hash.digest('hex') });
+  const sources = [SOURCE_PACKAGE, COUNTRY_PACKAGE].map((name) => `${name}@${sourcePackage(name).version}`).join(' ');
+  return JSON.stringify({ source: sources, builder: hash.digest('hex') });
 }
 
 async function isUpToDate(stamp: string): Promise<boolean> {

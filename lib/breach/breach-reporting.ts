@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -20,8 +19,6 @@ import type { BreachAlertTopics } from './breach-alert-topics.js';
 import type { BreachRegister } from './breach-register.js';
 
 export interface BreachReportingProps {
-  /** The API resource under which `POST breaches` is added (IAM-authorized, no API key). */
-  readonly parent: apigw.IResource;
   readonly register: BreachRegister;
   readonly alertTopics: BreachAlertTopics;
   /** The configured data retention: the functions' log groups and the queues keep nothing longer. */
@@ -45,13 +42,12 @@ const NOTIFY_TIMEOUT = Duration.seconds(30);
 export const BREACH_DELIVERY_NAMESPACE = 'EuEnrichment/BreachDelivery';
 
 /**
- * How a breach is reported: the operator-only route `POST breaches` (SigV4, no API key) and its
- * function, which stores the record in the register before notifying the affected controllers; the
- * notification retry queue and its consumer; and the alarm that calls the operations team when a
- * stored breach could still not be notified (dead-letter queue not empty).
+ * How a breach is reported: the function behind the operator-only route `POST /v1/operator/breaches`
+ * (SigV4, declared in lib/api/routes.ts), which stores the record in the register before notifying
+ * the affected controllers; the notification retry queue and its consumer; and the alarm that calls
+ * the operations team when a stored breach could still not be notified (dead-letter queue not empty).
  */
 export class BreachReporting extends Construct {
-  readonly method: apigw.Method;
   readonly reportFunction: ApiFunction;
   readonly notifyFunction: ApiFunction;
   readonly retryQueue: sqs.Queue;
@@ -135,15 +131,6 @@ export class BreachReporting extends Construct {
     alertTopics.grantPublishToTenants(notifyRole);
     this.notifyFunction.function.addEventSource(new SqsEventSource(this.retryQueue, { batchSize: 5, reportBatchItemFailures: true }));
 
-    this.method = props.parent.addResource('breaches').addMethod('POST', new apigw.LambdaIntegration(this.reportFunction.function, { proxy: true }), {
-      authorizationType: apigw.AuthorizationType.IAM,
-      apiKeyRequired: false,
-    });
-    Validations.of(this.method).acknowledge({
-      id: 'AwsSolutions-COG4',
-      reason: 'Operator-only route: callers sign with their own AWS credentials (SigV4, AuthorizationType AWS_IAM) and need execute-api:Invoke on it; there are no end users for a Cognito pool.',
-    });
-
     this.unnotifiedBreachAlarm = new cloudwatch.Alarm(this, 'UnnotifiedBreach', {
       alarmDescription:
         'A STORED breach record could not be notified to its controller(s) after every retry: its message is in the ' +
@@ -214,10 +201,5 @@ export class BreachReporting extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-  }
-
-  /** Lets an operator principal call `POST breaches` (the only thing this grants). */
-  grantReport(grantee: iam.IGrantable): iam.Grant {
-    return this.method.grantExecute(grantee);
   }
 }

@@ -14,6 +14,28 @@ export interface TenantConfig {
   readonly burstLimit: number;
   /** Requests per month allowed by the tenant's usage plan. */
   readonly monthlyQuota: number;
+  /** The tenant's websites whose page views the snippet may report to the public collector. */
+  readonly sites: readonly SiteConfig[];
+}
+
+/**
+ * One website of a tenant that reports page views through the snippet (POST /v1/collect). Its
+ * publishable key is embedded in the page for anyone to read: it records page views of this site
+ * from these origins and does nothing else (it is not an API key).
+ */
+export interface SiteConfig {
+  /** Stored with each visit; 1–100 letters, digits, `._:-`, never an IP address. */
+  readonly siteId: string;
+  /** `pk_` and 20–64 letters, digits, `_` or `-`; unique across all tenants. */
+  readonly publishableKey: string;
+  /** Origins (`https://host[:port]`; `http://localhost[:port]` for local trials) whose pages may report. */
+  readonly allowedOrigins: readonly string[];
+  /** Sec-GPC: 1 means nothing is recorded. @default true */
+  readonly honourGlobalPrivacyControl: boolean;
+  /** DNT: 1 means nothing is recorded. @default true */
+  readonly honourDoNotTrack: boolean;
+  /** Ceiling on the page views the collector accepts for this site in any one minute. @default 600 */
+  readonly pageViewsPerMinute: number;
 }
 
 /** Concurrent executions reserved per API function: its guaranteed share, and its cap. */

@@ -3,6 +3,8 @@ import { DEFAULT_VISIT_SHARDS, MAX_VISIT_SHARDS } from '../../lambdas/shared/vis
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
 import { breakGlassProblems } from '../guardrails/region-deny-scp.js';
 import type { AppConfig, ReservedConcurrency, TenantConfig } from './app-config.js';
+import { integerIn } from './config-values.js';
+import { sitesFrom } from './sites-config.js';
 
 /** Reads a raw context value; matches `Node.tryGetContext` so the app can pass `app.node`. */
 export interface ContextSource {
@@ -153,15 +155,6 @@ function parseCliValue(value: unknown): unknown {
   return value;
 }
 
-function integerIn(raw: unknown, min: number, max: number, key: string, problems: string[]): number {
-  const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${key}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return min;
-  }
-  return value;
-}
-
 function emailsFrom(value: unknown, key: string, problems: string[]): string[] {
   if (!Array.isArray(value)) {
     problems.push(`${key}: must be a list of e-mail addresses`);
@@ -204,6 +197,8 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
     return [];
   }
   const seen = new Set<string>();
+  /** Publishable keys are unique across tenants: a key names one site of one tenant. */
+  const publishableKeys = new Set<string>();
   return value.map((raw, i): TenantConfig => {
     const where = `tenants[${i}]`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -211,7 +206,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       return raw as TenantConfig;
     }
     const t = raw as Record<string, unknown>;
-    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota']);
+    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'sites']);
     for (const key of Object.keys(t)) if (!known.has(key)) problems.push(`${where}.${key}: unknown setting`);
     if (typeof t.id !== 'string' || !TENANT_ID_PATTERN.test(t.id)) {
       problems.push(`${where}.id: must be 1–32 lower-case letters, digits or dashes, got ${JSON.stringify(t.id)}`);
@@ -230,6 +225,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       rateLimit: integerIn(t.rateLimit ?? DEFAULTS.rateLimit, 1, 10_000, `${where}.rateLimit`, problems),
       burstLimit: integerIn(t.burstLimit ?? DEFAULTS.burstLimit, 1, 5_000, `${where}.burstLimit`, problems),
       monthlyQuota: integerIn(t.monthlyQuota ?? DEFAULTS.monthlyQuota, 1, 1_000_000_000, `${where}.monthlyQuota`, problems),
+      sites: sitesFrom(t.sites ?? [], `${where}.sites`, publishableKeys, problems),
     };
   });
 }

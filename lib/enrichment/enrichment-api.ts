@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import type { TenantConfig } from '../config/app-config.js';
 import { RetainedLogGroup } from '../retention/retained-log-group.js';
 import { addJsonGatewayErrors } from './gateway-errors.js';
-import { requestModel, type RequestSchemaName } from './request-models.js';
+import { API_ROUTES, type ApiRoute, type RouteAuthorisation, type RouteFunction, type RouteThrottle } from '../api/routes.js';
+import { requestModel } from './request-models.js';
 
 export const STAGE_NAME = 'live';
 
@@ -27,10 +28,10 @@ export class EnrichmentApi extends Construct {
   readonly executionLogs: RetainedLogGroup;
   /** Checks path/query parameters and bodies against the method's models before any function runs. */
   readonly requestValidator: apigw.RequestValidator;
-  /** Paths of the routes anyone may call (addPublicRoute): the web ACL's per-IP rate limit covers exactly these. */
-  readonly publicPaths: string[] = [];
   /** API Gateway key id → tenant id, for the functions to map a call to its tenant. */
   private readonly apiKeyTenants: Array<{ keyId: string; tenantId: string }> = [];
+  /** Paths of the routes anyone may call (no key, no IAM): the web ACL's per-IP rate limit covers exactly these. */
+  readonly publicPaths: string[] = [];
 
   constructor(scope: Construct, id: string, props: EnrichmentApiProps) {
     super(scope, id);
@@ -74,43 +75,40 @@ export class EnrichmentApi extends Construct {
   }
 
   /**
-   * Adds a route that requires a tenant API key. Path parameters are required at the gateway; a body
-   * schema from the OpenAPI document becomes the method's request model.
+   * Adds every route of the manifest (lib/api/routes.ts), each integrated with its function: API key
+   * routes under the tenants' usage plans, IAM routes for operators' SigV4 signatures, public routes
+   * with their method-level throttle. Path parameters are required; a request schema becomes the
+   * method's request model.
    */
-  addTenantRoute(method: string, routePath: string, fn: lambda.IFunction, bodySchema?: RequestSchemaName): apigw.Method {
-    const resource = this.api.root.resourceForPath(routePath);
-    const pathParameters = [...routePath.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]);
-    const added = resource.addMethod(method, new apigw.LambdaIntegration(fn, { proxy: true }), {
-      apiKeyRequired: true,
-      requestValidator: this.requestValidator,
-      requestParameters: Object.fromEntries(pathParameters),
-      requestModels: bodySchema ? { 'application/json': requestModel(this.api, bodySchema) } : undefined,
-    });
-    const reason =
-      'Tenants are controllers\' servers, authenticated by an API key bound to their own usage plan; the function maps ' +
-      'the key to the tenant and every data access is scoped to it. There are no end users to sign in (Cognito).';
-    Validations.of(added).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
-    return added;
+  addRoutes(functions: Readonly<Record<RouteFunction, lambda.IFunction>>): void {
+    for (const route of API_ROUTES) this.addRoute(route, functions[route.function]);
   }
 
-  /**
-   * Adds a route anyone may call (a website visitor has no key): a stricter method-level throttle on top
-   * of the WAF's per-IP limit, and the same body validation as every route.
-   */
-  addPublicRoute(method: string, routePath: string, fn: lambda.IFunction, throttle: apigw.ThrottleSettings, bodySchema?: RequestSchemaName): apigw.Method {
-    if (!this.publicPaths.includes(routePath)) this.publicPaths.push(routePath);
-    const added = this.api.root.resourceForPath(routePath).addMethod(method, new apigw.LambdaIntegration(fn, { proxy: true }), {
-      apiKeyRequired: false,
-      authorizationType: apigw.AuthorizationType.NONE,
+  private addRoute(route: ApiRoute, fn: lambda.IFunction): apigw.Method {
+    if (route.authorisation === 'public' && !this.publicPaths.includes(route.path)) this.publicPaths.push(route.path);
+    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]);
+    const method = this.api.root.resourceForPath(route.path).addMethod(route.method, new apigw.LambdaIntegration(fn, { proxy: true }), {
+      apiKeyRequired: route.authorisation === 'apiKey',
+      authorizationType: route.authorisation === 'iam' ? apigw.AuthorizationType.IAM : apigw.AuthorizationType.NONE,
       requestValidator: this.requestValidator,
-      requestModels: bodySchema ? { 'application/json': requestModel(this.api, bodySchema) } : undefined,
+      requestParameters: pathParameters.length > 0 ? Object.fromEntries(pathParameters) : undefined,
+      requestModels: route.requestSchema ? { 'application/json': requestModel(this.api, route.requestSchema) } : undefined,
     });
+    if (route.throttle) this.throttleMethod(route, route.throttle);
+    const findings = route.publicBecause
+      ? [{ id: 'AwsSolutions-APIG4', reason: route.publicBecause }, { id: 'AwsSolutions-COG4', reason: route.publicBecause }]
+      : AUTHORISATION_FINDINGS[route.authorisation];
+    Validations.of(method).acknowledge(...findings);
+    return method;
+  }
+
+  private throttleMethod(route: ApiRoute, throttle: RouteThrottle): void {
     const stage = this.api.deploymentStage.node.defaultChild as apigw.CfnStage;
     stage.methodSettings = [
       ...(stage.methodSettings as apigw.CfnStage.MethodSettingProperty[]),
       {
-        httpMethod: method,
-        resourcePath: `/${routePath.replace(/\//g, '~1')}`,
+        httpMethod: route.method,
+        resourcePath: `/${route.path.replace(/\//g, '~1')}`,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
@@ -118,11 +116,6 @@ export class EnrichmentApi extends Construct {
         metricsEnabled: true,
       },
     ];
-    const reason =
-      'Public by design: data subjects exercise their rights without an account. The route only forwards the request ' +
-      'to the controller (nothing is stored), is body-validated, method-throttled and behind the per-IP WAF limit.';
-    Validations.of(added).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
-    return added;
   }
 
   /** JSON `{ "<apiKeyId>": "<tenantId>", … }` with deploy-time key ids, for a function's environment. */
@@ -147,6 +140,33 @@ export class EnrichmentApi extends Construct {
     this.apiKeyTenants.push({ keyId: key.keyId, tenantId: tenant.id });
   }
 }
+
+const TENANT_KEY_REASON =
+  "Tenants are controllers' servers, authenticated by an API key bound to their own usage plan; the function maps " +
+  'the key to the tenant and every data access is scoped to it. There are no end users to sign in (Cognito).';
+const PUBLIC_REASON =
+  'Public by design: data subjects exercise their rights without an account. The route only forwards the request ' +
+  'to the controller (nothing is stored), is body-validated, method-throttled and behind the per-IP WAF limit.';
+
+/** Why each kind of authorisation is right where cdk-nag expects an authorizer or a Cognito pool. */
+const AUTHORISATION_FINDINGS: Record<RouteAuthorisation, Array<{ id: string; reason: string }>> = {
+  apiKey: [
+    { id: 'AwsSolutions-APIG4', reason: TENANT_KEY_REASON },
+    { id: 'AwsSolutions-COG4', reason: TENANT_KEY_REASON },
+  ],
+  public: [
+    { id: 'AwsSolutions-APIG4', reason: PUBLIC_REASON },
+    { id: 'AwsSolutions-COG4', reason: PUBLIC_REASON },
+  ],
+  iam: [
+    {
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Operator-only route: callers sign with their own AWS credentials (SigV4, AuthorizationType AWS_IAM) and need ' +
+        'execute-api:Invoke on it; there are no end users for a Cognito pool.',
+    },
+  ],
+};
 
 function acknowledgeApiFindings(api: apigw.RestApi): void {
   Validations.of(api).acknowledge({

@@ -1,8 +1,6 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import openapi from '../api/openapi.json' with { type: 'json' };
-
-/** A request schema of the OpenAPI document (those used as models are written draft-4 compatible). */
-export type RequestSchemaName = keyof typeof openapi.components.schemas;
+import type { RequestSchemaName } from '../api/routes.js';
 
 /**
  * The OpenAPI document's request schema as an API Gateway model, so the gateway rejects a malformed

@@ -26,6 +26,46 @@ export interface ApiFirewallProps {
   readonly backstopRequestsPerFiveMinutesPerIp: number;
   /** Largest body per route path, in bytes. @default ROUTE_BODY_LIMITS (the functions hold the same) */
   readonly bodyLimits?: Readonly<Record<string, number>>;
+  /** A tighter per-IP limit on the public page-view collector; absent: no such rule. */
+  readonly collector?: CollectorRateLimit;
+}
+
+export interface CollectorRateLimit {
+  /** The collector's resource path, e.g. /v1/collect (matched as the end of the request's URI path). */
+  readonly path: string;
+  /** Page views one client address may report in any 5-minute window (a whole office shares one address). */
+  readonly requestsPerFiveMinutesPerIp: number;
+}
+
+/** Priority of the collector's rule: after the web ACL's own rules, whatever their number. */
+const COLLECTOR_RULE_PRIORITY = 10;
+
+/**
+ * A beacon is one request per page view: a person browsing makes a few a minute, an office behind one
+ * address a few hundred in five minutes. Counted and blocked on the collector route only, so it never
+ * spends another route's budget.
+ */
+function collectorRateRule(collector: CollectorRateLimit): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name: 'CollectorRatePerClientIp',
+    priority: COLLECTOR_RULE_PRIORITY,
+    action: { block: {} },
+    statement: {
+      rateBasedStatement: {
+        aggregateKeyType: 'IP',
+        limit: collector.requestsPerFiveMinutesPerIp,
+        scopeDownStatement: {
+          byteMatchStatement: {
+            fieldToMatch: { uriPath: {} },
+            positionalConstraint: 'ENDS_WITH',
+            searchString: collector.path,
+            textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+          },
+        },
+      },
+    },
+    visibilityConfig: visibility('CollectorRatePerClientIp'),
+  };
 }
 
 /** Where the public (keyless) routes are listed; EnrichmentApi keeps the list as routes are added. */
@@ -158,6 +198,7 @@ export class ApiFirewall extends Construct {
         },
         managedRuleGroup('AWSManagedRulesCommonRuleSet', managedPriority + 1),
         managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', managedPriority + 2),
+        ...(props.collector ? [collectorRateRule(props.collector)] : []),
       ],
     });
     new wafv2.CfnWebACLAssociation(this, 'Association', {

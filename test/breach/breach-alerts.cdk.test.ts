@@ -168,13 +168,6 @@ describe('breach notices proven delivered', () => {
 });
 
 describe('BreachReporting', () => {
-  it('adds POST breaches under the given resource, IAM-authorized and without an API key', () => {
-    const methods = Object.values<any>(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }));
-    expect(methods).toHaveLength(1);
-    expect(methods[0].Properties).toMatchObject({ AuthorizationType: 'AWS_IAM', ApiKeyRequired: false });
-    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'breaches', ParentId: { Ref: Match.stringLikeRegexp('^Apioperator') } });
-  });
-
   it('runs the report and notify functions on Node.js 24 arm64 with the register, tenants and retry queue in their environment', () => {
     for (const fn of [built.reporting.reportFunction.function, built.reporting.notifyFunction.function]) {
       const { Properties } = resources[logicalId(fn)];

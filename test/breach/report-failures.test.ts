@@ -51,11 +51,11 @@ const deliverRetries = async (w: Wiring) => {
 const keys = async () => ((await wiring.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []).map((o) => o.Key!);
 
 describe('when S3 fails', () => {
-  it('answers 5xx and sends no e-mail: nothing is notified that is not stored', async () => {
+  it('answers 503 (send again later) and sends no e-mail: nothing is notified that is not stored', async () => {
     failWhen(wiring.s3, (command) => (command === 'PutObjectCommand' ? awsError('ServiceUnavailable', 503) : undefined));
     const { status, body } = await report(wiring);
-    expect(status).toBe(500);
-    expect(body.error.code).toBe('INTERNAL_ERROR');
+    expect(status).toBe(503);
+    expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
     expect(wiring.requests.filter((r) => r.service === 'sns')).toEqual([]);
     expect(emulator.received('acme')).toEqual([]);
     expect(emulator.queued(RETRY_QUEUE)).toEqual([]);

@@ -1,5 +1,4 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
 import { BreachAlertTopics, BreachRegister, BreachReporting } from '../../lib/breach/index.js';
 import { describeRetainedStores } from '../../lib/retention/retained-stores.js';
@@ -23,8 +22,7 @@ describe('retention of the breach constructs', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'ShortRetention', { env: { account: '123456789012', region: 'eu-central-1' } });
     const register = new BreachRegister(stack, 'Register');
     const alertTopics = new BreachAlertTopics(stack, 'AlertTopics', { tenants: [{ id: 'acme', contactEmails: ['dpo@acme.example'] }], operationsEmails: [] });
-    const api = new apigw.RestApi(stack, 'Api');
-    new BreachReporting(stack, 'Reporting', { parent: api.root, register, alertTopics, retentionDays: 2, logEncryptionKey: new LogEncryptionKey(stack, 'LogKey').key });
+    new BreachReporting(stack, 'Reporting', { register, alertTopics, retentionDays: 2, logEncryptionKey: new LogEncryptionKey(stack, 'LogKey').key });
     const limits = { retentionDays: 2, auditLogRetentionDays: 400, breachRecordRetentionYears: 5 };
     expect(findRetentionViolations(synthesizeStackTemplates(stack.node.root as App), limits).map((violation) => violation.message)).toEqual([]);
   });

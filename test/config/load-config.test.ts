@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULTS, loadConfig } from '../../lib/config/load-config.js';
 import { EU_REGIONS } from '../../lib/eu-regions.js';
+import { SITE_DEFAULTS } from '../../lib/config/sites-config.js';
 
 const tenant = { id: 'acme', name: 'Acme B.V.', contactEmails: ['dpo@acme.example'] };
 
@@ -32,7 +33,7 @@ describe('loadConfig', () => {
       mmdbPath: undefined,
       allowedRegions: [...EU_REGIONS],
     });
-    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000 });
+    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, sites: [] });
   });
 
   it('parses -c overrides, which arrive as strings', () => {
@@ -96,5 +97,55 @@ describe('loadConfig', () => {
   it('reports every problem at once', () => {
     const problems = problemsOf({ region: 'us-east-1', retentionDays: -1, tenants: [] });
     expect(problems).toHaveLength(3);
+  });
+});
+
+describe('loadConfig: sites and publishable keys', () => {
+  const site = { siteId: 'www.acme.example', publishableKey: 'pk_acme_0123456789abcdefghij', allowedOrigins: ['https://www.acme.example'] };
+  const withSites = (...sites: unknown[]) => ({ tenants: [{ ...tenant, sites }] });
+
+  it('honours Global Privacy Control and Do Not Track unless told otherwise', () => {
+    const config = loadConfig(contextOf(withSites(site)), {});
+    expect(config.tenants[0]!.sites).toEqual([{ ...site, ...SITE_DEFAULTS }]);
+    expect(SITE_DEFAULTS).toMatchObject({ honourGlobalPrivacyControl: true, honourDoNotTrack: true });
+  });
+
+  it('keeps explicit choices and canonicalises origins (host case)', () => {
+    const config = loadConfig(
+      contextOf(withSites({ ...site, allowedOrigins: ['https://WWW.Acme.example', 'http://localhost:3001'], honourDoNotTrack: false, pageViewsPerMinute: 60 })),
+      {},
+    );
+    expect(config.tenants[0]!.sites[0]).toMatchObject({
+      allowedOrigins: ['https://www.acme.example', 'http://localhost:3001'],
+      honourGlobalPrivacyControl: true,
+      honourDoNotTrack: false,
+      pageViewsPerMinute: 60,
+    });
+  });
+
+  it.each([
+    ['not a list', 'nope', /sites: must be a list/],
+    ['an unknown setting', [{ ...site, cookies: true }], /sites\[0\]\.cookies: unknown setting/],
+    ['a bad site id', [{ ...site, siteId: '-bad id' }], /sites\[0\]\.siteId/],
+    ['a site id that is an IP address', [{ ...site, siteId: '192.0.2.1' }], /not an IP address/],
+    ['a duplicate site id', [site, { ...site, publishableKey: 'pk_acme_other_0123456789ab' }], /sites\[1\]\.siteId: duplicate/],
+    ['a short publishable key', [{ ...site, publishableKey: 'pk_short' }], /publishableKey: must be pk_/],
+    ['an API-key-like publishable key', [{ ...site, publishableKey: 'x'.repeat(30) }], /publishableKey: must be pk_/],
+    ['no origins', [{ ...site, allowedOrigins: [] }], /allowedOrigins: must be a non-empty list/],
+    ['an origin with a path', [{ ...site, allowedOrigins: ['https://www.acme.example/shop'] }], /allowedOrigins\[0\]: must be an origin alone/],
+    ['an origin with a trailing slash', [{ ...site, allowedOrigins: ['https://www.acme.example/'] }], /allowedOrigins\[0\]/],
+    ['a plain-http origin', [{ ...site, allowedOrigins: ['http://www.acme.example'] }], /allowedOrigins\[0\]/],
+    ['an IPv4 origin', [{ ...site, allowedOrigins: ['https://192.0.2.10'] }], /allowedOrigins\[0\]/],
+    ['an IPv6 origin', [{ ...site, allowedOrigins: ['https://[2001:db8::1]'] }], /allowedOrigins\[0\]/],
+    ['a wildcard origin', [{ ...site, allowedOrigins: ['*'] }], /allowedOrigins\[0\]/],
+    ['a non-boolean privacy setting', [{ ...site, honourGlobalPrivacyControl: 'yes' }], /honourGlobalPrivacyControl: must be true or false/],
+    ['a zero ceiling', [{ ...site, pageViewsPerMinute: 0 }], /pageViewsPerMinute: must be a whole number/],
+  ])('refuses %s', (_, sites, problem) => {
+    expect(problemsOf({ tenants: [{ ...tenant, sites }] })).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  it('refuses one publishable key for sites of two tenants', () => {
+    const problems = problemsOf({ tenants: [{ ...tenant, sites: [site] }, { ...tenant, id: 'other', sites: [{ ...site, siteId: 'other.example' }] }] });
+    expect(problems).toEqual([expect.stringMatching(/tenants\[1\]\.sites\[0\]\.publishableKey: already the key of another site/)]);
   });
 });

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTE_BODY_LIMITS } from '../../lambdas/shared/http/body-limits.js';
+import { API_ROUTES } from '../../lib/api/routes.js';
 import type { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logRetentionWithin } from '../../lib/retention/log-retention.js';
@@ -69,18 +70,23 @@ describe('EnrichmentStack', () => {
     });
   });
 
-  it('requires an API key on every route but the public data-subject request route and the IAM-authorized operator route', () => {
+  it('requires an API key on every route but the public data-subject request, collector and snippet routes and the IAM-authorized operator route', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
-    const publicResource = built.enrichment.getLogicalId(
-      built.enrichment.api.api.root.resourceForPath('/v1/data-subject-requests').node.defaultChild as never,
-    );
+    const resourceOf = (path: string) => ({ Ref: built.enrichment.getLogicalId(built.enrichment.api.api.root.resourceForPath(path).node.defaultChild as never) });
     const keyless = methods.filter((m) => m.Properties.ApiKeyRequired !== true && m.Properties.AuthorizationType !== 'AWS_IAM');
-    expect(keyless.map((m) => [m.Properties.HttpMethod, m.Properties.ResourceId]).sort()).toEqual([
-      ['OPTIONS', { Ref: publicResource }],
-      ['POST', { Ref: publicResource }],
-    ]);
+    expect(keyless.map((m) => [m.Properties.HttpMethod, m.Properties.ResourceId, m.Properties.AuthorizationType])).toEqual(
+      expect.arrayContaining([
+        ['OPTIONS', resourceOf('/v1/data-subject-requests'), 'NONE'],
+        ['POST', resourceOf('/v1/data-subject-requests'), 'NONE'],
+        ['POST', resourceOf('/v1/collect'), 'NONE'],
+        ['GET', resourceOf('/v1/snippet.js'), 'NONE'],
+      ]),
+    );
+    expect(keyless).toHaveLength(4);
     expect(methods.filter((m) => m.Properties.ApiKeyRequired === true).length).toBeGreaterThanOrEqual(7);
-    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', ApiKeyRequired: false });
+    const operatorResource = built.enrichment.getLogicalId(built.enrichment.api.api.root.resourceForPath('/v1/operator/breaches').node.defaultChild as never);
+    const signed = methods.filter((m) => m.Properties.AuthorizationType === 'AWS_IAM');
+    expect(signed.map((m) => [m.Properties.HttpMethod, m.Properties.ResourceId, m.Properties.ApiKeyRequired])).toEqual([['POST', { Ref: operatorResource }, false]]);
   });
 
   it('throttles the public route harder than any tenant', () => {
@@ -161,6 +167,73 @@ describe('EnrichmentStack', () => {
   });
 });
 
+describe('the public page-view collector', () => {
+  const collect = () => built.enrichment.getLogicalId(built.enrichment.collectFunction.function.node.defaultChild as never);
+  const collectFunction = () => template.toJSON().Resources[collect()].Properties;
+
+  it('sends POST /v1/collect and GET /v1/snippet.js to the collect function, without API key or usage plan', () => {
+    for (const [method, path] of [['POST', '/v1/collect'], ['GET', '/v1/snippet.js']] as const) {
+      const resource = built.enrichment.getLogicalId(built.enrichment.api.api.root.resourceForPath(path).node.defaultChild as never);
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        ResourceId: { Ref: resource },
+        ApiKeyRequired: false,
+        AuthorizationType: 'NONE',
+        Integration: Match.objectLike({ Type: 'AWS_PROXY', Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [collect(), 'Arn'] })])]) }) }),
+      });
+    }
+  });
+
+  it('throttles the collector and the snippet at the method level (all callers together)', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    expect(stage.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1collect', ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+        expect.objectContaining({ HttpMethod: 'GET', ResourcePath: '/~1v1~1snippet.js', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      ]),
+    );
+  });
+
+  it('limits each client address on the collector route in the WAF, in a rule of its own scoped to that route', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'CollectorRatePerClientIp',
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: {
+              AggregateKeyType: 'IP',
+              Limit: 600,
+              ScopeDownStatement: {
+                ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'ENDS_WITH', SearchString: '/v1/collect', TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }] },
+              },
+            },
+          },
+          VisibilityConfig: Match.objectLike({ SampledRequestsEnabled: false }),
+        }),
+      ]),
+    });
+  });
+
+  it('gives the collector its own reserved concurrency and the sites by publishable key, and no tenant API keys', () => {
+    const properties = collectFunction();
+    expect(properties.ReservedConcurrentExecutions).toBe(20);
+    const variables = properties.Environment.Variables;
+    expect(variables.TENANT_API_KEYS).toBeUndefined();
+    expect(JSON.parse(variables.COLLECTOR_SITES)).toEqual({
+      pk_acme_www_0123456789abcdef: {
+        tenantId: 'acme',
+        siteId: 'www.acme.example',
+        allowedOrigins: ['https://www.acme.example'],
+        honourGlobalPrivacyControl: true,
+        honourDoNotTrack: true,
+        pageViewsPerMinute: 300,
+      },
+    });
+    expect(variables).toMatchObject({ RETENTION_DAYS: '45', MMDB_PATH: '/opt/mmdb/database.mmdb' });
+  });
+});
+
 describe('WAF on the API stage', () => {
   const rules = () => Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties.Rules as Array<Record<string, any>>;
   const ruleNamed = (name: string) => rules().find((rule) => rule.Name === name);
@@ -171,7 +244,9 @@ describe('WAF on the API stage', () => {
     const publicRule = ruleNamed('RatePerClientIpOnPublicRoutes')!;
     expect(publicRule.Action).toEqual({ Block: {} });
     expect(publicRule.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 2000 });
-    expect(pathsOf(publicRule.Statement.RateBasedStatement.ScopeDownStatement)).toEqual(['/v1/data-subject-requests']);
+    const publicPaths = [...new Set(API_ROUTES.filter((route) => route.authorisation === 'public').map((route) => route.path))];
+    expect(publicPaths).toContain('/v1/data-subject-requests');
+    expect(pathsOf(publicRule.Statement.RateBasedStatement.ScopeDownStatement)).toEqual(publicPaths);
     // acme: 20 rps, burst 40; globex: the defaults 50 rps, burst 100 → 50 × 300 + 100.
     expect(ruleNamed('RatePerClientIpBackstop')!.Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 15_100 });
   });

@@ -13,7 +13,15 @@ export const TEST_CONTEXT = {
   account: '123456789012',
   retentionDays: 45,
   tenants: [
-    { id: 'acme', name: 'Acme B.V.', contactEmails: ['dpo@acme.example'], rateLimit: 20, burstLimit: 40, monthlyQuota: 500000 },
+    {
+      id: 'acme',
+      name: 'Acme B.V.',
+      contactEmails: ['dpo@acme.example'],
+      rateLimit: 20,
+      burstLimit: 40,
+      monthlyQuota: 500000,
+      sites: [{ siteId: 'www.acme.example', publishableKey: 'pk_acme_www_0123456789abcdef', allowedOrigins: ['https://www.acme.example'], pageViewsPerMinute: 300 }],
+    },
     { id: 'globex', name: 'Globex GmbH', contactEmails: ['privacy@globex.example'] },
   ],
   operationsEmails: ['security@processor.example'],

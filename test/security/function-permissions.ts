@@ -79,6 +79,19 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKey/Secret'), why: 'computes the pseudonym of the address asked about' },
     ],
   },
+  Collect: {
+    job: "Records page views the snippet reports from tenants' sites (the visit pipeline: pseudonymised, organisations only) and counts them against each site's ceiling; serves the snippet. Reads no visit.",
+    may: [
+      ownLogs('Collect'),
+      { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: resource(VISITS_TABLE), why: "records a visit; counts the site's page views this minute (conditional atomic update)" },
+      {
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        on: resource('VisitsStore/Key'),
+        why: 'the table and the pseudonym secret are encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
+      },
+      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKey/Secret'), why: 'derives the pseudonym of the visitor address' },
+    ],
+  },
   DataSubjectRequests: {
     job: "Forwards a website visitor's request (public form) to the controller's notice topic; stores and reads nothing.",
     may: [
@@ -153,6 +166,8 @@ export interface Denial {
 
 const BREACH_FUNCTIONS = ['BreachReporting/Report', 'BreachReporting/Notify'];
 const VISIT_FUNCTIONS = ['Visits', 'VisitorData'];
+/** Functions that record visits (the visits API and the public collector) or erase them. */
+const VISIT_WRITERS = [...VISIT_FUNCTIONS, 'Collect'];
 const READ_BREACH_RECORDS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'];
 const LIST_BREACH_RECORDS = ['s3:ListBucket', 's3:ListBucketVersions'];
 const READ_VISITS = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PartiQLSelect', 'dynamodb:ExportTableToPointInTime'];
@@ -162,9 +177,11 @@ export const MUST_BE_DENIED: readonly Denial[] = [
   { who: { allBut: BREACH_FUNCTIONS }, actions: READ_BREACH_RECORDS, on: objects(REGISTER, '*'), why: 'breach records are for the breach functions and auditors only' },
   { who: { allBut: BREACH_FUNCTIONS }, actions: LIST_BREACH_RECORDS, on: resource(REGISTER), why: 'breach records are for the breach functions and auditors only' },
   { who: { allBut: VISIT_FUNCTIONS }, actions: READ_VISITS, on: allOf(VISITS_TABLE), why: 'only the visits and visitor-data functions read visits' },
-  { who: { allBut: VISIT_FUNCTIONS }, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], on: allOf(VISITS_TABLE), why: 'only the visits function writes visits, only the visitor-data function erases them' },
-  { who: { allBut: VISIT_FUNCTIONS }, actions: ['secretsmanager:GetSecretValue'], on: resource('PseudonymKey/Secret'), why: 'the pseudonym secret re-identifies visitors' },
-  { who: { allBut: VISIT_FUNCTIONS }, actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), why: 'cannot decrypt visits or the pseudonym secret by any route' },
+  { who: { allBut: VISIT_WRITERS }, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], on: allOf(VISITS_TABLE), why: 'only the visits and collector functions write visits, only the visitor-data function erases them' },
+  { who: { allBut: VISIT_WRITERS }, actions: ['secretsmanager:GetSecretValue'], on: resource('PseudonymKey/Secret'), why: 'the pseudonym secret re-identifies visitors' },
+  { who: { allBut: VISIT_WRITERS }, actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), why: 'cannot decrypt visits or the pseudonym secret by any route' },
+  { who: ['Collect'], actions: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLInsert'], on: allOf(VISITS_TABLE), why: 'a public route: it records page views and counts them, never deletes or bulk-writes' },
+  { who: ['Collect'], actions: ['dynamodb:Query'], on: allOf(VISITS_TABLE), why: "anyone can call it: it must never be able to list a tenant's visits or find a visitor's" },
   { who: ['VisitorData'], actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], on: resource(VISITS_TABLE), why: "answers for one visitor: it never lists a tenant's visits nor writes one" },
   { who: ['Visits'], actions: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLUpdate'], on: allOf(VISITS_TABLE), why: 'records and lists: it never alters or deletes a visit (TTL and erasure do)' },
   { who: ['Visits'], actions: ['dynamodb:Query'], on: index(VISITS_TABLE, 'byVisitor'), why: 'the visitor index serves access/erasure requests only, not listing' },

@@ -25,7 +25,7 @@ export function startTestLocalApi(
     pseudonymSecret: TEST_PSEUDONYM_SECRET,
     retentionDays: 30,
     port: 0,
-    loggers: { enrich: silentLogger(), visits: silentLogger(), visitorData: silentLogger(), dataSubjectRequests: silentLogger() },
+    loggers: { enrich: silentLogger(), visits: silentLogger(), visitorData: silentLogger(), dataSubjectRequests: silentLogger(), collect: silentLogger() },
     ...overrides,
   });
 }

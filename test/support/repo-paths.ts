@@ -21,3 +21,6 @@ export const testDatabase = (name: string): string => repoFile(`test/fixtures/ma
 
 /** The JSON a MaxMind test database was generated from, e.g. "GeoLite2-ASN-Test". */
 export const maxmindSourceData = (name: string): string => repoFile(`test/fixtures/maxmind-db/source-data/${name}.json`);
+
+/** An invented RPSL registry dump (see test/fixtures/rpsl/README.md), e.g. "small.db". */
+export const rpslFixture = (name: string): string => repoFile(`test/fixtures/rpsl/${name}`);

@@ -4,7 +4,7 @@ import { FieldValueError, type TypeOverrides, parseFieldText } from './field-typ
 import { InputError, readInputText } from './input-error.js';
 import { parseTreeAddress, parseTreeNetwork } from './tree-address.js';
 import type { MmdbMap, MmdbValue } from './mmdb-value.js';
-import type { MmdbWriter } from './mmdb-writer.js';
+import type { NetworkSink } from './mmdb-writer.js';
 
 export interface CsvInputOptions {
   /** Column names for a file without a header row (same syntax as a header); undefined: the first row is the header. */
@@ -16,7 +16,7 @@ export interface CsvInputOptions {
 }
 
 /** Reads a CSV of networks and record fields (see parseCsvLayout) into the writer; returns the row count. */
-export async function readCsvInput(file: string, writer: MmdbWriter, options: CsvInputOptions): Promise<number> {
+export async function readCsvInput(file: string, writer: NetworkSink, options: CsvInputOptions): Promise<number> {
   const text = await readInputText(file);
   const progressEvery = options.progressEvery ?? 100_000;
   let layout: CsvLayout | undefined;
@@ -50,7 +50,7 @@ function layoutOrError(file: string, line: number | undefined, names: readonly s
   }
 }
 
-function insertRow(file: string, line: number, cells: readonly string[], layout: CsvLayout, writer: MmdbWriter): void {
+function insertRow(file: string, line: number, cells: readonly string[], layout: CsvLayout, writer: NetworkSink): void {
   const rowError = (reason: string): InputError => new InputError(file, line, reason);
   if (cells.length !== layout.columnCount) throw rowError(`expected ${layout.columnCount} columns, found ${cells.length}`);
   const record = buildRecord(cells, layout, rowError);

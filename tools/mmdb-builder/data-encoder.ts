@@ -2,6 +2,11 @@ import { DATA_TYPE, PAYLOAD_SIZE_BASE, POINTER_BASE } from '../../lambdas/shared
 import { type MmdbMap, type MmdbValue, MmdbNumber, canonicalKey, sortedKeys } from './mmdb-value.js';
 
 const MAX_PAYLOAD_SIZE = PAYLOAD_SIZE_BASE.threeBytes + 0xff_ffff;
+const SPILL_BYTES = 16 * 1024 * 1024;
+
+function isContainer(value: MmdbValue): boolean {
+  return typeof value === 'object' && !(value instanceof MmdbNumber) && !(value instanceof Uint8Array);
+}
 
 /** Where a value's full (non-pointer) encoding starts and how many bytes it takes. */
 interface WrittenValue {
@@ -26,12 +31,23 @@ function pointerSize(offset: number): number {
 export class DataEncoder {
   private bytes = Buffer.alloc(64 * 1024);
   private length = 0;
+  /** Bytes already handed to `spill` (they precede `bytes`). */
+  private spilled = 0;
   private readonly written = new Map<string, WrittenValue>();
+  private containersUnique = false;
+  private remembers: ((text: string) => boolean) | undefined;
 
-  constructor(private readonly deduplicate: boolean) {}
+  /**
+   * With `spill`, every 16 MB of finished bytes are handed over (to be written out) and dropped, so a data
+   * section of hundreds of MB is never held in memory: pointers only ever refer back by offset.
+   */
+  constructor(
+    private readonly deduplicate: boolean,
+    private readonly spill?: (bytes: Buffer) => void,
+  ) {}
 
   get size(): number {
-    return this.length;
+    return this.spilled + this.length;
   }
 
   /** Writes a top-level value (once) and returns the offset of its full encoding. */
@@ -42,7 +58,26 @@ export class DataEncoder {
     return this.writeInline(value, key);
   }
 
-  /** The encoded bytes so far (a view, valid until the next write). */
+  /**
+   * Writes a value the caller knows to be new (registry records, each built once): its maps and arrays
+   * are written without computing or remembering their keys, which would cost memory per record; its
+   * strings and numbers are still stored once, except strings `remembers` says occur only here.
+   * Returns the value's offset.
+   */
+  addUnique(value: MmdbValue, remembers?: (text: string) => boolean): number {
+    const offset = this.size;
+    this.containersUnique = true;
+    this.remembers = remembers;
+    try {
+      this.encode(value);
+    } finally {
+      this.containersUnique = false;
+      this.remembers = undefined;
+    }
+    return offset;
+  }
+
+  /** The encoded bytes so far that were not spilled (a view, valid until the next write). */
   contents(): Buffer {
     return this.bytes.subarray(0, this.length);
   }
@@ -52,6 +87,10 @@ export class DataEncoder {
       this.writeInline(value, '');
       return;
     }
+    if (this.containersUnique && (isContainer(value) || (typeof value === 'string' && this.remembers?.(value) === false))) {
+      this.encode(value);
+      return;
+    }
     const key = canonicalKey(value);
     const existing = this.written.get(key);
     if (existing && pointerSize(existing.offset) < existing.size) this.writePointer(existing.offset);
@@ -59,9 +98,9 @@ export class DataEncoder {
   }
 
   private writeInline(value: MmdbValue, key: string): number {
-    const offset = this.length;
+    const offset = this.size;
     this.encode(value);
-    if (this.deduplicate && !this.written.has(key)) this.written.set(key, { offset, size: this.length - offset });
+    if (this.deduplicate && !this.written.has(key)) this.written.set(key, { offset, size: this.size - offset });
     return offset;
   }
 
@@ -171,9 +210,15 @@ export class DataEncoder {
   }
 
   private reserve(extra: number): void {
+    if (this.spill && this.length + extra > SPILL_BYTES && this.length > 0) {
+      this.spill(this.bytes.subarray(0, this.length));
+      this.spilled += this.length;
+      this.length = 0;
+    }
     if (this.length + extra <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < this.length + extra) capacity *= 2;
+    // Grow by half: a data section of several hundred MB must not briefly need three times its size.
+    let capacity = Math.ceil(this.bytes.length * 1.5);
+    while (capacity < this.length + extra) capacity = Math.ceil(capacity * 1.5);
     const grown = Buffer.alloc(capacity);
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;

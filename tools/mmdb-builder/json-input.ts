@@ -1,7 +1,7 @@
 import { FieldValueError, type TypeOverrides, typeJsonValue } from './field-types.js';
 import { InputError, readInputText } from './input-error.js';
 import { parseTreeNetwork } from './tree-address.js';
-import type { MmdbWriter } from './mmdb-writer.js';
+import type { NetworkSink } from './mmdb-writer.js';
 
 /** 1-based line of a character offset. */
 function lineAt(text: string, offset: number): number {
@@ -56,7 +56,7 @@ export interface JsonInputOptions {
  * Reads MaxMind's source-data JSON: an array of objects mapping a network (CIDR, IPv4 or IPv6, e.g.
  * "1.0.0.0/24" or "::1.0.0.0/120") to its record. Returns the number of networks read.
  */
-export async function readJsonInput(file: string, writer: MmdbWriter, options: JsonInputOptions): Promise<number> {
+export async function readJsonInput(file: string, writer: NetworkSink, options: JsonInputOptions): Promise<number> {
   const text = await readInputText(file);
   let entries: unknown;
   try {

@@ -67,6 +67,14 @@ export class NetworkList {
     }
   }
 
+  /** Frees the storage once the networks are in the tree (the list is then empty). */
+  release(): void {
+    this.words = new Uint32Array(0);
+    this.prefixLengths = new Uint8Array(0);
+    this.recordIds = new Int32Array(0);
+    this.count = 0;
+  }
+
   /** Visits every CIDR from least to most specific; equal prefix lengths keep their insertion order. */
   forEachBySpecificity(visit: (words: AddressWords, prefixLength: number, recordId: number) => void): void {
     const starts = new Int32Array(130);

@@ -49,6 +49,34 @@ export class SearchTree {
     this.setRecord(node, bitAt(words, prefixLength - 1), record);
   }
 
+  /**
+   * Lays a network of a second layer over the tree: every record inside it (data or empty, at whatever
+   * depth) is replaced by `replace(record)`, so the result can combine both layers' records. Callers lay
+   * networks from least to most specific, so a more specific network of the layer replaces its parent's part.
+   */
+  overlay(words: AddressWords, prefixLength: number, replace: (record: number) => number): void {
+    if (prefixLength === 0) {
+      this.replaceBelow(0, replace);
+      return;
+    }
+    const node = this.descend(words, prefixLength - 1);
+    const bit = bitAt(words, prefixLength - 1);
+    const record = bit ? this.right[node]! : this.left[node]!;
+    if (record > 0) this.replaceBelow(record, replace);
+    else this.setRecord(node, bit, replace(record));
+  }
+
+  private replaceBelow(root: number, replace: (record: number) => number): void {
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (this.left[node]! > 0) stack.push(this.left[node]!);
+      else this.left[node] = replace(this.left[node]!);
+      if (this.right[node]! > 0) stack.push(this.right[node]!);
+      else this.right[node] = replace(this.right[node]!);
+    }
+  }
+
   /** The record that a lookup for the network's address reads after `prefixLength` bits. */
   recordAt(words: AddressWords, prefixLength: number): number {
     let node = 0;
@@ -80,24 +108,27 @@ export class SearchTree {
     collapse(0);
 
     const numberOf = new Int32Array(this.nodeCount).fill(-1);
-    const order: number[] = [];
+    // Typed, not a JavaScript array: tens of millions of nodes must not cost 8 bytes each plus growth copies.
+    const order = new Int32Array(this.nodeCount);
+    let numbered = 0;
     const stack = [0];
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (numberOf[node] !== -1) continue;
-      numberOf[node] = order.length;
-      order.push(node);
+      numberOf[node] = numbered;
+      order[numbered++] = node;
       if (this.right[node]! > 0) stack.push(this.right[node]!);
       if (this.left[node]! > 0) stack.push(this.left[node]!);
     }
 
-    const records = new Int32Array(order.length * 2);
+    const records = new Int32Array(numbered * 2);
     const renumber = (record: number): number => (record > 0 ? numberOf[record]! : record);
-    order.forEach((node, index) => {
+    for (let index = 0; index < numbered; index++) {
+      const node = order[index]!;
       records[index * 2] = renumber(this.left[node]!);
       records[index * 2 + 1] = renumber(this.right[node]!);
-    });
-    return { nodeCount: order.length, records };
+    }
+    return { nodeCount: numbered, records };
   }
 
   /**

@@ -19,7 +19,8 @@ export function purposes(stores: readonly RetainedStore[]): string[] {
 export const DATA_SUBJECTS = [
   {
     category: 'Website visitors',
-    description: "People visiting a controller's website, whose IP address the controller's site sends for enrichment.",
+    description:
+      "People visiting a controller's website, whose IP address the controller's site sends for enrichment, or whose browser reports the page view through the controller's snippet (the address is then the connection's own).",
   },
   {
     category: 'Prospects',
@@ -47,7 +48,7 @@ export function personalDataCategories(index: TemplateIndex, stores: readonly Re
     {
       category: 'IP address of the website visitor',
       description:
-        'Received with each enrichment or visit request and used in memory to look up the organisation; never stored in the visits table, kept out of access logs and redacted from function logs.',
+        'Received with each enrichment, visit or page-view (collector) request and used in memory to look up the organisation; never stored in the visits table, kept out of access logs and redacted from function logs.',
       storedAs: [],
     },
     {

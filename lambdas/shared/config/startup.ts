@@ -1,3 +1,4 @@
+import { MAX_VISIT_SHARDS } from '../visits/table-schema.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
 /**
@@ -21,6 +22,20 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   return value;
 }
 
+/** VISIT_SHARDS as set by the stack: partition keys per tenant, 1 to MAX_VISIT_SHARDS. */
+export function visitShardsFrom(text: string): number {
+  const shards = Number(text);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
+  return shards;
+}
+
+/** RETENTION_DAYS as set by the stack: a whole number of days from 1 to 3650. */
+export function retentionDaysFrom(text: string): number {
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('RETENTION_DAYS must be a whole number of days from 1 to 3650');
+  return days;
+}
+
 /** startupStep for work already under way (e.g. a file read started before the logger existed). */
 export async function startupStepAsync<T>(logger: Logger, step: string, pending: Promise<T>): Promise<T> {
   try {
@@ -29,4 +44,14 @@ export async function startupStepAsync<T>(logger: Logger, step: string, pending:
     logger.error(`startup failed: ${step}`, { error: error as Error });
     throw error;
   }
+}
+
+/**
+ * Starts an init step that overlaps the ones after it (e.g. reading the database file). Should a later
+ * synchronous step fail the init first, the pending step's failure must not surface as an unhandled rejection,
+ * whose text the runtime would log unredacted; startupStepAsync awaits it and reports it in the usual way.
+ */
+export function startedEarly<T>(pending: Promise<T>): Promise<T> {
+  pending.catch(() => undefined);
+  return pending;
 }

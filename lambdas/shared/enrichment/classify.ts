@@ -56,12 +56,21 @@ const BY_NAME: ReadonlyArray<[Classification, RegExp]> = [
   ['isp', /\btele|communication|\btelco|broadband|internet|\bisp\b|cable|kabel|\bfib(er|re)|dsl\b|\bftth\b|\bnet\b|online|wireless|wifi|\bconnect/i],
 ];
 
+/**
+ * AS names of Europe's national research and education networks and university computing centres,
+ * as the AS data spells them (matched case-sensitively: "SURF B.V." but not "Surf Air Wireless").
+ */
+const RESEARCH_AND_EDUCATION_NETWORKS =
+  /^(SURF B\.V\.|Renater|SWITCH\b|BELNET|ARNES|ACONET|CESNET|HEAnet|NORDUnet|Consortium GARR|Jisc Services|Leibniz-Rechenzentrum|SIKT - KUNNSKAPSSEKTORENS)|Deutschen Forschungsnetzes|\/ SUNET|National Infrastructures for Research and Technology|Research and Education Network|Academic and Research Network|Research and Academic Network|Education and Research Network|Educatie si Cercetare|Fraunhofer-Gesellschaft|Max-Planck-Gesellschaft|RESTENA|CSC - Tieteen tietotekniikan keskus/;
+
 const EDUCATION_DOMAIN = /(^|\.)(edu|edu\.[a-z]{2}|ac\.[a-z]{2})$/i;
 const GOVERNMENT_DOMAIN = /(^|\.)(gov|mil|gov\.[a-z]{2}|gouv\.[a-z]{2}|gob\.[a-z]{2}|govt\.nz|gv\.at|bund\.de|admin\.ch|europa\.eu)$/i;
 
 /**
  * Derives one classification from what the database knows, strongest evidence first:
  *  1. anonymiser flags (VPN, Tor, public or residential proxy)            → anonymous
+ *  1a. a registry classification (databases built from RPSL dumps): the builder decided it from the whole
+ *      registry object (see registry-classify.ts) and the record keeps its evidence
  *  2. MaxMind user_type (BY_USER_TYPE)
  *  3. corporate proxy (is_legitimate_proxy)                                → business
  *  4. is_hosting_provider                                                  → hosting
@@ -70,6 +79,7 @@ const GOVERNMENT_DOMAIN = /(^|\.)(gov|mil|gov\.[a-z]{2}|gouv\.[a-z]{2}|gob\.[a-z
  *  7. the organisation's name (BY_NAME), else its domain (.edu/.ac.xx → education, .gov/.mil/… → government)
  *  8. an organisation that is not its access provider (differs from the ISP and AS names) → business
  *  9. the ISP's, then the AS organisation's name (BY_NAME)
+ *     (Europe's research and education networks by their AS names → education)
  * 10. an ISP is named                                                      → isp
  * 11. otherwise                                                            → unknown
  * ASN data alone (the default database) can reach steps 9 and 11 only: an AS name cannot tell a
@@ -78,6 +88,7 @@ const GOVERNMENT_DOMAIN = /(^|\.)(gov|mil|gov\.[a-z]{2}|gouv\.[a-z]{2}|gob\.[a-z
  */
 export function classify(fields: RecordFields): Classification {
   if (fields.anonymiserFlags.length > 0) return 'anonymous';
+  if (fields.registry) return fields.registry.classification;
   const byUserType = fields.userType ? BY_USER_TYPE[fields.userType] : undefined;
   if (byUserType) return byUserType;
   if (fields.isLegitimateProxy) return 'business';
@@ -97,6 +108,7 @@ export function classify(fields: RecordFields): Classification {
 
 function classifyName(name: string | null): Classification | undefined {
   if (!name) return undefined;
+  if (RESEARCH_AND_EDUCATION_NETWORKS.test(name)) return 'education';
   return BY_NAME.find(([, pattern]) => pattern.test(name))?.[0];
 }
 

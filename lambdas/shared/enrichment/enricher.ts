@@ -3,6 +3,17 @@ import { classify, type Classification } from './classify.js';
 import type { DatabaseInfo, DatabaseMatch, MmdbDatabase } from './mmdb-database.js';
 import { recordFields } from './record-fields.js';
 
+/** The registry's evidence for the answer (databases built from RPSL dumps); see RegistryFields. */
+export interface RegistryEvidence {
+  readonly netname: string | null;
+  readonly status: string | null;
+  readonly orgType: string | null;
+  readonly source: string | null;
+  readonly lastModified: string | null;
+  /** Why the network got its classification. */
+  readonly evidence: string | null;
+}
+
 /** The one answer shape of the API, whatever kind of MMDB is loaded; unknown values are null. */
 export interface Enrichment {
   /** The address looked up, in canonical form (IPv4-mapped IPv6 is given as IPv4). */
@@ -20,7 +31,8 @@ export interface Enrichment {
   /** ISO 3166-1 alpha-2 code. */
   readonly country: string | null;
   readonly classification: Classification;
-  readonly database: EnrichmentSource;
+  /** What the registry says about the network; null unless the database was built from registry data. */
+  readonly registry: RegistryEvidence | null;
 }
 
 export interface EnrichmentSource {
@@ -32,6 +44,8 @@ export interface EnrichmentSource {
 
 export interface Enricher {
   readonly database: DatabaseInfo;
+  /** The database block of an answer: sent once per response, not once per address. */
+  readonly source: EnrichmentSource;
   enrich(address: IpAddress): Enrichment;
   /** The enrichment and its network's prefix length (null when not found), for callers that widen the network. */
   enrichWithPrefixLength(address: IpAddress): EnrichmentWithPrefixLength;
@@ -78,11 +92,19 @@ export function createEnricher(database: MmdbDatabase): Enricher {
       userType: fields.userType,
       country: fields.country,
       classification,
-      database: source,
+      registry: fields.registry && {
+        netname: fields.registry.netname,
+        status: fields.registry.status,
+        orgType: fields.registry.orgType,
+        source: fields.registry.source,
+        lastModified: fields.registry.lastModified,
+        evidence: fields.registry.evidence,
+      },
     };
   };
   return {
     database: database.info,
+    source,
     enrich: (address) => answer(address, database.lookup(address)),
     enrichWithPrefixLength(address) {
       const match = database.lookup(address);

@@ -1,3 +1,24 @@
+import { CLASSIFICATIONS, type Classification } from './classify.js';
+
+/**
+ * What a Regional Internet Registry says about the network (databases built from RPSL dumps keep it
+ * under `registry`; see the README, "Company data from the registries"). The builder classified the
+ * network from the whole registry object, and `evidence` says why.
+ */
+export interface RegistryFields {
+  readonly classification: Classification;
+  readonly evidence: string | null;
+  readonly netname: string | null;
+  /** As published, e.g. ASSIGNED PA. */
+  readonly status: string | null;
+  /** The holder's org-type: LIR, OTHER, … */
+  readonly orgType: string | null;
+  /** The registry the object came from: RIPE, APNIC, … */
+  readonly source: string | null;
+  /** The object's last-modified date (YYYY-MM-DD). */
+  readonly lastModified: string | null;
+}
+
 /**
  * Reads the fields the API cares about out of any MaxMind-format record, whatever the database kind:
  * GeoIP2 Enterprise/City/Country/Insights keep them under `traits` (plus `country`), the ISP, ASN,
@@ -20,6 +41,8 @@ export interface RecordFields {
   readonly isHostingProvider: boolean;
   /** A corporate proxy or VPN (MaxMind's is_legitimate_proxy): the organisation is known. */
   readonly isLegitimateProxy: boolean;
+  /** Present only in databases built from registry (RPSL) data. */
+  readonly registry: RegistryFields | null;
 }
 
 const ANONYMISER_FLAGS = [
@@ -47,6 +70,22 @@ export function recordFields(record: Readonly<Record<string, unknown>>): RecordF
     anonymiserFlags: ANONYMISER_FLAGS.filter((flag) => traits[flag] === true),
     isHostingProvider: traits.is_hosting_provider === true,
     isLegitimateProxy: traits.is_legitimate_proxy === true,
+    registry: registryFields(record.registry),
+  };
+}
+
+function registryFields(registry: unknown): RegistryFields | null {
+  if (!isObject(registry)) return null;
+  const classification = CLASSIFICATIONS.find((known) => known === registry.classification);
+  if (!classification) return null;
+  return {
+    classification,
+    evidence: text(registry.evidence),
+    netname: text(registry.netname),
+    status: text(registry.status),
+    orgType: text(registry.org_type),
+    source: text(registry.source),
+    lastModified: text(registry.last_modified),
   };
 }
 

@@ -9,6 +9,7 @@ export function countingEnricher(enricher: Enricher, metrics: ServiceMetrics): E
   };
   return {
     database: enricher.database,
+    source: enricher.source,
     enrich: (address) => {
       const enrichment = enricher.enrich(address);
       count(enrichment);

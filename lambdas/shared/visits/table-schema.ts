@@ -62,3 +62,14 @@ export const visitSortKey = (visitedAt: string, visitId: string) => `${VISIT_SOR
 export const visitSortKeyBound = (instant: Date) => `${VISIT_SORT_KEY_PREFIX}${instant.toISOString()}`;
 
 export const visitorKey = (tenantId: string, pseudonym: string) => `${tenantPartitionKey(tenantId)}#IP#${pseudonym}`;
+
+/**
+ * The per-site ceiling of the public collector counts page views per site and minute in this table too:
+ *   pk = SITE#<tenantId>#<siteId>, sk = MINUTE#<epoch minute>, pageViews = count, expiresAt = TTL
+ * One partition per site, so one site's flood never contends with another site's or a tenant's visits.
+ * The item holds no personal data and expires minutes after its minute (TTL).
+ */
+export const siteMinuteKey = (tenantId: string, siteId: string, epochMinute: number) => ({
+  [VISITS_TABLE.partitionKey]: `SITE#${tenantId}#${siteId}`,
+  [VISITS_TABLE.sortKey]: `MINUTE#${epochMinute}`,
+});

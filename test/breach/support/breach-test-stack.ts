@@ -38,7 +38,6 @@ export function buildBreachTestStack(outdir?: string) {
   const register = new BreachRegister(stack, 'Register', { retentionYears: RETENTION_YEARS, accessLogRetentionDays: AUDIT_LOG_RETENTION_DAYS });
   const alertTopics = new BreachAlertTopics(stack, 'AlertTopics', { tenants: TEST_TENANTS, operationsEmails: OPERATIONS_EMAILS });
   const reporting = new BreachReporting(stack, 'Reporting', {
-    parent: api.root.addResource('operator'),
     register,
     alertTopics,
     retentionDays: RETENTION_DAYS,

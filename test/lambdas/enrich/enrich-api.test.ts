@@ -44,6 +44,7 @@ describe('GET /v1/enrich/{ip}', () => {
       userType: 'government',
       country: 'GB',
       classification: 'government',
+      registry: null,
       database: { type: 'GeoIP2-Enterprise', buildDate: '2026-05-29T17:56:22.000Z', attribution: expect.stringContaining('GeoIP2 Enterprise Test Database') },
     });
   });
@@ -100,6 +101,13 @@ describe('POST /v1/enrich (batch)', () => {
     const { status, body } = await enrichBatch({ ips: Array.from({ length: 100 }, (_, i) => `81.2.69.${160 + (i % 32)}`) });
     expect(status).toBe(200);
     expect(body.results).toHaveLength(100);
+  });
+
+  it('names the database with its attribution once per response, not in every entry', async () => {
+    const { body } = await enrichBatch({ ips: ['81.2.69.161', '2001:480:10::1'] });
+    expect(body.database).toEqual({ type: 'GeoIP2-Enterprise', buildDate: '2026-05-29T17:56:22.000Z', attribution: expect.stringContaining('GeoIP2 Enterprise Test Database') });
+    for (const entry of body.results) expect(entry).not.toHaveProperty('database');
+    expect(JSON.stringify(body).split(body.database.attribution)).toHaveLength(2);
   });
 
   it.each([

@@ -46,6 +46,7 @@ describe('the default database (ASN data)', () => {
   it('describes itself: type, build date, attribution, record count', () => {
     expect(database.info).toMatchObject({ type: DEFAULT_DATABASE_TYPE, ipVersion: 6 });
     expect(database.info.description).toMatch(/CC BY 4\.0/);
+    expect(database.info.description).toMatch(/geo-whois-asn-country .*CC0 1\.0/);
     expect(database.info.recordCount).toBeGreaterThan(100_000);
   });
 
@@ -67,6 +68,35 @@ describe('the default database (ASN data)', () => {
         });
         expect(networkContains(parseCidr(answer.network!), address)).toBe(true);
       }
+    }
+  });
+
+  it('answers sampled source ranges of the country data with their country, over the AS data', () => {
+    const directory = path.dirname(createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country/package.json'));
+    const rows = readFileSync(path.join(directory, 'geo-whois-asn-country-ipv4.csv'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.split(','));
+    const value = (ip: string) => ip.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+    // The source nests a few more specific rows inside others (they win there): sample rows with no neighbour inside them.
+    const alone = rows.filter((row, i) => i + 1 === rows.length || value(rows[i + 1]![0]!) > value(row[1]!));
+    const sample = everyNth(alone, 200).filter(([first]) => !specialPurposeOf(parseIpAddress(first!)!));
+    expect(sample.length).toBeGreaterThan(300);
+    let withAsn = 0;
+    for (const [first, last, country] of sample) {
+      for (const address of [first!, last!]) expect(enricher.enrich(parseIpAddress(address)!).country, address).toBe(country);
+      if (enricher.enrich(parseIpAddress(first!)!).asn) withAsn++;
+    }
+    expect(withAsn / sample.length).toBeGreaterThan(0.8);
+  });
+
+  it('classifies research and education networks (SURF, DFN, GARR, RENATER, LRZ) as education from their AS names', () => {
+    const names = new Set([...ipv4, ...ipv6].map((row) => row.organisation));
+    const nrens = ['SURF B.V.', 'Verein zur Foerderung eines Deutschen Forschungsnetzes e.V.', 'Consortium GARR', 'Renater', 'Leibniz-Rechenzentrum'];
+    for (const name of nrens) {
+      const row = ipv4.find((candidate) => candidate.organisation === name)!;
+      expect(names.has(name), name).toBe(true);
+      expect(enricher.enrich(parseIpAddress(row.first)!).classification, name).toBe('education');
     }
   });
 

@@ -51,10 +51,10 @@ describe.each(KINDS)('normalized answers from $name', ({ name, type, expected })
   const enricher = createEnricher(database);
   const networks = sourceNetworks(name);
 
-  it('names the database in every answer', () => {
-    const answer = enricher.enrich(parseIpAddress(networks[0]!.address)!);
-    expect(answer.database).toEqual({ type, buildDate: database.info.buildDate, attribution: expect.stringContaining('Test Database') });
-    expect(Date.parse(answer.database.buildDate)).toBeGreaterThan(Date.UTC(2015, 0, 1));
+  it('names the database once, as the source of its answers', () => {
+    expect(enricher.source).toEqual({ type, buildDate: database.info.buildDate, attribution: expect.stringContaining('Test Database') });
+    expect(Date.parse(enricher.source.buildDate)).toBeGreaterThan(Date.UTC(2015, 0, 1));
+    expect(enricher.enrich(parseIpAddress(networks[0]!.address)!)).not.toHaveProperty('database');
   });
 
   it('answers the first and last address of every source network with that network’s data', () => {
@@ -79,7 +79,7 @@ describe.each(KINDS)('normalized answers from $name', ({ name, type, expected })
 
   it('says found: false, everything null and unknown for an address without data', () => {
     const answer = enricher.enrich(parseIpAddress('203.0.114.1')!);
-    expect(answer).toEqual({ ip: '203.0.114.1', found: false, network: null, ...NOTHING, classification: 'unknown', database: answer.database });
+    expect(answer).toEqual({ ip: '203.0.114.1', found: false, network: null, ...NOTHING, classification: 'unknown', registry: null });
   });
 });
 

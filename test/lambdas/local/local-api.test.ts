@@ -88,10 +88,11 @@ describe('the local API (adapter + handlers over HTTP)', () => {
     }
   });
 
-  it('answers 404 for a path no resource matches, and the function’s 405 for another method', async () => {
+  it('answers 404 for a path no resource matches and for a method the route manifest does not declare, as API Gateway does', async () => {
     expect(await request('/v1/nothing')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     expect(await request('/v1/enrich/1.1.1.1/extra')).toMatchObject({ status: 404 });
-    expect(await request('/v1/health', { method: 'DELETE' })).toMatchObject({ status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED' } } });
+    // API Gateway answers an undeclared method as MISSING_AUTHENTICATION_TOKEN, mapped to 404 NOT_FOUND (lib/enrichment/gateway-errors.ts).
+    expect(await request('/v1/health', { method: 'DELETE' })).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
   });
 
   it('refuses a body over its payload limit (413) and a body over the function’s own limit (413)', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BROWSER_USER_AGENT } from '../../support/collector-harness.js';
 import { REPO_ROOT } from '../../support/maxmind-test-data.js';
 
 /**
@@ -21,7 +22,7 @@ describe('bin/local-server.ts (npm start)', () => {
   it('starts, prints the URL and a demo key, serves the API, and stops DynamoDB Local on SIGTERM', async () => {
     server = spawn(process.execPath, ['--import', 'tsx', 'bin/local-server.ts', '--in-memory'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: stateDir, MMDB_PATH: '' },
+      env: { ...process.env, PORT: '0', DEMO_PORT: '0', LOCAL_STATE_DIR: stateDir, MMDB_PATH: '', PRETEND_VISITOR_IP: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,6 +42,21 @@ describe('bin/local-server.ts (npm start)', () => {
     expect(await enrichment.json()).toMatchObject({ ip: '8.8.8.8', found: true, asn: { number: expect.any(Number) } });
     const visits = await fetch(`${url}/v1/visits`, { headers: { 'x-api-key': apiKey } });
     expect(await visits.json()).toMatchObject({ visits: [], nextCursor: null });
+
+    // The demo website: the snippet installed as the README says; a page view from it (as the browser sends
+    // it, see test/browser) is stored for the pretended university address and listed.
+    const demo = /Demo website with the page-view snippet: (http:\/\/localhost:\d+)\//.exec(output)![1]!;
+    const page = await (await fetch(`${demo}/`)).text();
+    expect(page).toMatch(new RegExp(`<script src="${url}/v1/snippet\\.js\\?v=[\\w-]+" integrity="sha384-[^"]+" crossorigin="anonymous" data-site-key="pk_\\w+" defer>`));
+    const siteKey = /data-site-key="(pk_\w+)"/.exec(page)![1]!;
+    const beacon = await fetch(`${url}/v1/collect`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: demo, 'user-agent': BROWSER_USER_AGENT },
+      body: JSON.stringify({ siteKey, pageUrl: `${demo}/pricing`, referrer: null }),
+    });
+    expect(beacon.status).toBe(204);
+    const listed = await (await fetch(`${url}/v1/visits`, { headers: { 'x-api-key': apiKey } })).json();
+    expect(listed).toMatchObject({ visits: [{ siteId: 'demo.localhost', pageUrl: `${demo}/pricing`, company: { classification: 'education' } }] });
 
     // The local secrets are owner-only.
     expect(statSync(path.join(stateDir, 'pseudonym.key')).mode & 0o777).toBe(0o600);

@@ -13,6 +13,7 @@ import { capturedOutput } from '../../support/captured-output.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { REPO_ROOT, testDatabase } from '../../support/maxmind-test-data.js';
 import { visitsApiHarness, type VisitsApiHarness } from '../../support/visits-api-harness.js';
+import { BROWSER_USER_AGENT, collectorHarness, SHOP_KEY, type CollectorHarness } from '../../support/collector-harness.js';
 import { ControllerTopics } from '../../data-subjects/support/controller-topics.js';
 import { requestsHarness, type RequestsHarness } from '../../data-subjects/support/requests-harness.js';
 import { visitorDataHarness, type VisitorDataHarness } from '../../data-subjects/support/visitor-data-harness.js';
@@ -53,23 +54,36 @@ describe('lib/api/openapi.json', () => {
       for (const method of Object.keys(item).filter((k) => METHODS.includes(k))) {
         const operation = item[method];
         for (const status of Object.keys(operation.responses)) {
-          const schema = documentedResponse(resource, method, Number(status))?.content?.['application/json']?.schema;
+          const content = documentedResponse(resource, method, Number(status))?.content;
+          // Only a 204 has no content, and only the snippet is not JSON.
+          if (status === '204' && content === undefined) continue;
+          if (resource === '/v1/snippet.js' && status === '200') {
+            expect(Object.keys(content)).toEqual(['text/javascript']);
+            continue;
+          }
+          const schema = content?.['application/json']?.schema;
           expect(schema, `${method} ${resource} ${status}`).toBeDefined();
           validatorFor(schema);
         }
         for (const parameter of operation.parameters ?? []) validatorFor(parameter.schema);
-        if (operation.requestBody) validatorFor(operation.requestBody.content['application/json'].schema);
+        for (const content of Object.values<any>(operation.requestBody?.content ?? {})) validatorFor(content.schema);
         expect(operation.responses['403'], `${method} ${resource} documents the API key (or, if public, the firewall) refusal`).toBeDefined();
       }
     }
   });
 
-  it('marks exactly the data-subject request route public; every other route keeps the API key', () => {
+  it('marks exactly the data-subject request, collector and snippet routes public; every other route keeps the API key', () => {
     const publicOperations = Object.entries<any>(openapi.paths).flatMap(([resource, item]) =>
       Object.entries<any>(item).filter(([, operation]) => operation.security !== undefined).map(([method, operation]) => [`${method} ${resource}`, operation.security]),
     );
-    expect(publicOperations).toEqual([['post /v1/data-subject-requests', []]]);
-    expect(openapi.paths['/v1/data-subject-requests'].post.responses['403'].$ref).toBeUndefined(); // not the API key refusal
+    expect(publicOperations).toEqual([
+      ['post /v1/data-subject-requests', []],
+      ['post /v1/collect', []],
+      ['get /v1/snippet.js', []],
+    ]);
+    for (const [resource, method] of [['/v1/data-subject-requests', 'post'], ['/v1/collect', 'post'], ['/v1/snippet.js', 'get']] as const) {
+      expect(openapi.paths[resource][method].responses['403'].$ref, resource).toBeUndefined(); // not the API key refusal
+    }
   });
 
   it('states request schemas API Gateway can use as draft-4 models: no $ref, no const', () => {
@@ -81,8 +95,9 @@ describe('lib/api/openapi.json', () => {
   it('validates its own examples', () => {
     for (const item of Object.values<any>(openapi.paths)) {
       for (const operation of Object.values<any>(item)) {
-        const content = operation.requestBody?.content?.['application/json'];
-        if (content?.example) expect(validatorFor(content.schema)(content.example)).toBe(true);
+        for (const content of Object.values<any>(operation.requestBody?.content ?? {})) {
+          if (content.example) expect(validatorFor(content.schema)(content.example)).toBe(true);
+        }
       }
     }
     for (const response of Object.values<any>(openapi.components.responses)) {
@@ -98,6 +113,7 @@ describe('the handlers against lib/api/openapi.json', () => {
   let visitorData: VisitorDataHarness;
   let topics: ControllerTopics;
   let requests: RequestsHarness;
+  let collector: CollectorHarness;
   const enrich = httpApi(
     createEnrichApi({
       enricher: createEnricher(MmdbDatabase.open(testDatabase('GeoIP2-Enterprise-Test'))),
@@ -110,6 +126,7 @@ describe('the handlers against lib/api/openapi.json', () => {
   beforeAll(async () => {
     table = await createTestVisitsTable();
     visits = visitsApiHarness(table);
+    collector = collectorHarness(table);
     visitorData = visitorDataHarness(table);
     topics = await ControllerTopics.start(['tenant-a', 'a', `a${'-'.repeat(30)}b`]);
     // tenant-gone's topic does not exist: SNS refuses the publish, as after a deleted topic.
@@ -124,6 +141,7 @@ describe('the handlers against lib/api/openapi.json', () => {
     if (parts.resource === '/v1/visits') return visits.call(parts);
     if (parts.resource.startsWith('/v1/visitor-data/')) return visitorData.call(parts);
     if (parts.resource === '/v1/data-subject-requests') return requests.call(parts);
+    if (parts.resource === '/v1/collect' || parts.resource === '/v1/snippet.js') return collector.call(parts);
     let result!: Awaited<ReturnType<typeof enrich>>;
     await capturedOutput(async () => {
       result = await enrich(proxyEvent(parts), lambdaContext('enrich'));
@@ -136,9 +154,14 @@ describe('the handlers against lib/api/openapi.json', () => {
     const answer = await call(parts);
     const documented = documentedResponse(parts.resource, parts.method, answer.status);
     expect(documented, `${parts.method} ${parts.resource} → ${answer.status} is documented`).toBeDefined();
+    exercised.add(`${parts.method.toLowerCase()} ${parts.resource}`);
+    if (!documented.content?.['application/json']) {
+      // 204 (no content) or the snippet's JavaScript: the documented type, and nothing else.
+      expect(answer.body ?? null, `${parts.method} ${parts.resource} ${answer.status} has no JSON body`).toBeNull();
+      return answer;
+    }
     const validate = validatorFor(documented.content['application/json'].schema);
     expect(validate(answer.body), `${parts.method} ${parts.resource} ${answer.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
-    exercised.add(`${parts.method.toLowerCase()} ${parts.resource}`);
     return answer;
   }
 
@@ -150,6 +173,15 @@ describe('the handlers against lib/api/openapi.json', () => {
   const search = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/visitor-data/search', body, ...extra });
   const erase = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body, ...extra });
   const submit = (body: unknown, extra: Partial<EventParts> = {}) => ({ method: 'POST', resource: '/v1/data-subject-requests', body, apiKeyId: null, ...extra });
+  const pageView = { siteKey: SHOP_KEY, pageUrl: 'https://shop.example.com/pricing' };
+  const beacon = (body: unknown, headers: Record<string, string> = {}): EventParts => ({
+    method: 'POST',
+    resource: '/v1/collect',
+    apiKeyId: null,
+    sourceIp: '81.2.69.161',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: 'https://shop.example.com', 'User-Agent': BROWSER_USER_AGENT, ...headers },
+  });
   const dsr = { tenantId: 'tenant-a', siteId: 'www.a.example', type: 'erasure', message: 'Please erase my data.', contact: { email: 'jane@example.org', name: 'Jane' } };
 
   it.each<[string, EventParts, number]>([
@@ -192,6 +224,15 @@ describe('the handlers against lib/api/openapi.json', () => {
     ['a data-subject request too large', submit({ ...dsr, message: 'x'.repeat(40_000) }), 413],
     ['a data-subject request as a form', submit('type=access', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415],
     ['a data-subject request that cannot be forwarded', submit({ ...dsr, tenantId: 'tenant-gone' }), 503],
+    ['a page view', beacon(pageView), 204],
+    ['a page view from a foreign origin', beacon(pageView, { Origin: 'https://evil.example' }), 403],
+    ['a page view off the site', beacon({ ...pageView, pageUrl: 'https://evil.example/' }), 400],
+    ['a page view too large', beacon({ ...pageView, referrer: `https://a.example/${'x'.repeat(10_000)}` }), 413],
+    ['a page view as JSON', beacon(pageView, { 'Content-Type': 'application/json' }), 415],
+    ['a page view from a private address', { ...beacon(pageView), sourceIp: '10.0.0.1' }, 422],
+    ['the snippet', { method: 'GET', resource: '/v1/snippet.js', apiKeyId: null }, 200],
+    ['an old snippet version', { method: 'GET', resource: '/v1/snippet.js', apiKeyId: null, query: { v: 'old' } }, 404],
+    ['the snippet with a parameter', { method: 'GET', resource: '/v1/snippet.js', apiKeyId: null, query: { x: '1' } }, 400],
   ])('%s conforms (%#)', async (_, parts, status) => {
     expect((await conforming(parts)).status).toBe(status);
   });

@@ -215,7 +215,7 @@ export function requestTo(route: DocumentedOperation | { key: string; method: st
           ...(Object.keys(parameters).length > 0 ? { pathParameters: parameters, path: pathOf(resource, parameters) } : {}),
           ...(query ? { query } : {}),
           ...(body ? { body: body.body } : {}),
-          headers: { ...(extraHeaders ?? {}) },
+          headers: { ...base.headers, ...(extraHeaders ?? {}) },
           apiKeyId: keyId,
           sourceIp,
         },

@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { API_ROUTES, findRoute, routeKey, type RouteFunction } from '../../../lib/api/routes.js';
 import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../../lambdas/data-subject-requests/data-subject-requests-api.js';
+import { createCollectorApi } from '../../../lambdas/collect/collector-api.js';
+import { SiteCeiling } from '../../../lambdas/collect/site-ceiling.js';
+import { SiteDirectory } from '../../../lambdas/collect/site-directory.js';
 import { createEnrichApi } from '../../../lambdas/enrich/enrich-api.js';
 import { notifyPendingConsumer } from '../../../lambdas/breach-notify/notify-pending.js';
 import { reportBreachApi } from '../../../lambdas/breach-report/report-breach.js';
@@ -23,12 +27,27 @@ import { lambdaContext, proxyEvent, TEST_TENANT_KEYS, type EventParts } from '..
 import { createTestVisitsTable, type TestVisitsTable } from '../../support/dynamodb.js';
 import { testDatabase } from '../../support/maxmind-test-data.js';
 import { TEST_PSEUDONYM_SECRET } from '../../support/visits-api-harness.js';
+import { BROWSER_USER_AGENT } from '../../support/collector-harness.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** The two tenants of every test here, as API Gateway identifies them (TENANT_API_KEYS). */
 export const TENANT_A = { apiKeyId: 'key-tenant-a', tenantId: 'tenant-a' } as const;
 export const TENANT_B = { apiKeyId: 'key-tenant-b', tenantId: 'tenant-b' } as const;
+
+/** Tenant A's site whose page views the collector records in every test here. */
+export const IN_PROCESS_SITE_KEY = 'pk_in_process_acme_0123456789';
+export const IN_PROCESS_SITE_ORIGIN = 'https://www.acme.example';
+const IN_PROCESS_SITES = {
+  [IN_PROCESS_SITE_KEY]: {
+    tenantId: TENANT_A.tenantId,
+    siteId: 'www.acme.example',
+    allowedOrigins: [IN_PROCESS_SITE_ORIGIN],
+    honourGlobalPrivacyControl: true,
+    honourDoNotTrack: true,
+    pageViewsPerMinute: 100_000,
+  },
+};
 
 /** An unexpected failure to inject: every dependency that can fail at run time throws it while set. */
 export class Faults {
@@ -44,48 +63,54 @@ export interface RouteSample {
 }
 
 /**
- * REGISTER EVERY ROUTE HERE: `METHOD /resource` → which function serves it in production, and a
- * well-formed request built from a sample. The fuzz, log and tenant-isolation tests iterate the
- * routes of lib/api/openapi.json and of the deployed API and fail on any route missing here.
+ * GIVE EVERY ROUTE AN EXAMPLE HERE: `METHOD /resource` → a well-formed request built from a sample.
+ * Which function serves a route comes from the route manifest (lib/api/routes.ts). The fuzz, log and
+ * tenant-isolation tests iterate the routes of lib/api/openapi.json and of the deployed API and fail
+ * on any route without an example.
  */
-export const ROUTES: Readonly<Record<string, { readonly fn: FunctionName; readonly example: (sample: RouteSample) => EventParts }>> = {
-  'GET /v1/enrich/{ip}': { fn: 'enrich', example: ({ ip }) => ({ method: 'GET', resource: '/v1/enrich/{ip}', pathParameters: { ip } }) },
-  'POST /v1/enrich': { fn: 'enrich', example: ({ ip }) => ({ method: 'POST', resource: '/v1/enrich', body: { ips: [ip, '81.2.69.160'] } }) },
-  'GET /v1/health': { fn: 'enrich', example: ({ ip }) => ({ method: 'GET', resource: '/v1/health', sourceIp: ip }) },
-  'POST /v1/visits': {
-    fn: 'visits',
-    example: ({ ip, siteId, pageUrl }) => ({ method: 'POST', resource: '/v1/visits', body: { siteId, pageUrl, referrer: pageUrl, visitorIp: ip } }),
-  },
-  'GET /v1/visits': { fn: 'visits', example: ({ siteId }) => ({ method: 'GET', resource: '/v1/visits', query: { siteId, limit: '100' } }) },
-  'POST /v1/visitor-data/search': { fn: 'visitorData', example: ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/search', body: { ip, limit: 100 } }) },
-  'POST /v1/visitor-data/erase': { fn: 'visitorData', example: ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body: { ip } }) },
-  'POST /v1/data-subject-requests': {
-    fn: 'dataSubjectRequests',
-    example: ({ ip, siteId, pageUrl }) => ({
-      method: 'POST',
-      resource: '/v1/data-subject-requests',
-      apiKeyId: null,
-      body: { tenantId: TENANT_A.tenantId, siteId, type: 'access', message: `Which visits of mine to ${pageUrl} from ${ip} do you hold?`, contact: { email: 'jane.doe@example.org', name: `Jane (${ip})` } },
-    }),
-  },
-  'OPTIONS /v1/data-subject-requests': {
-    fn: 'dataSubjectRequests',
-    example: () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
-  },
-  'POST /v1/operator/breaches': {
-    fn: 'breachReport',
-    example: ({ ip, pageUrl }) => ({
-      method: 'POST',
-      resource: '/v1/operator/breaches',
-      apiKeyId: null,
-      body: sampleReport({ reportId: randomUUID(), nature: `Visit log of ${pageUrl} with visitor ${ip} was exposed.`, affectedTenants: ['acme'] }),
-    }),
-  },
+const EXAMPLES: Readonly<Partial<Record<string, (sample: RouteSample) => EventParts>>> = {
+  'GET /v1/enrich/{ip}': ({ ip }) => ({ method: 'GET', resource: '/v1/enrich/{ip}', pathParameters: { ip } }),
+  'POST /v1/enrich': ({ ip }) => ({ method: 'POST', resource: '/v1/enrich', body: { ips: [ip, '81.2.69.160'] } }),
+  'GET /v1/health': ({ ip }) => ({ method: 'GET', resource: '/v1/health', sourceIp: ip }),
+  'POST /v1/visits': ({ ip, siteId, pageUrl }) => ({ method: 'POST', resource: '/v1/visits', body: { siteId, pageUrl, referrer: pageUrl, visitorIp: ip } }),
+  'GET /v1/visits': ({ siteId }) => ({ method: 'GET', resource: '/v1/visits', query: { siteId, limit: '100' } }),
+  'POST /v1/visitor-data/search': ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/search', body: { ip, limit: 100 } }),
+  'POST /v1/visitor-data/erase': ({ ip }) => ({ method: 'POST', resource: '/v1/visitor-data/erase', body: { ip } }),
+  'POST /v1/data-subject-requests': ({ ip, siteId, pageUrl }) => ({
+    method: 'POST',
+    resource: '/v1/data-subject-requests',
+    apiKeyId: null,
+    body: { tenantId: TENANT_A.tenantId, siteId, type: 'access', message: `Which visits of mine to ${pageUrl} from ${ip} do you hold?`, contact: { email: 'jane.doe@example.org', name: `Jane (${ip})` } },
+  }),
+  'OPTIONS /v1/data-subject-requests': () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
+  'POST /v1/collect': ({ ip, pageUrl }) => ({
+    method: 'POST',
+    resource: '/v1/collect',
+    apiKeyId: null,
+    sourceIp: ip,
+    body: { siteKey: IN_PROCESS_SITE_KEY, pageUrl: `${IN_PROCESS_SITE_ORIGIN}/pricing`, referrer: pageUrl },
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: IN_PROCESS_SITE_ORIGIN, 'User-Agent': BROWSER_USER_AGENT },
+  }),
+  'GET /v1/snippet.js': () => ({ method: 'GET', resource: '/v1/snippet.js', apiKeyId: null }),
+  'POST /v1/operator/breaches': ({ ip, pageUrl }) => ({
+    method: 'POST',
+    resource: '/v1/operator/breaches',
+    apiKeyId: null,
+    body: sampleReport({ reportId: randomUUID(), nature: `Visit log of ${pageUrl} with visitor ${ip} was exposed.`, affectedTenants: ['acme'] }),
+  }),
 };
 
-export type FunctionName = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'breachReport';
+export type FunctionName = RouteFunction;
+export { routeKey };
 
-export const routeKey = (method: string, resource: string) => `${method.toUpperCase()} ${resource}`;
+/** The manifest's routes that have an example: which function serves each, and the example. */
+export const ROUTES: Readonly<Record<string, { readonly fn: FunctionName; readonly example: (sample: RouteSample) => EventParts }>> = Object.fromEntries(
+  API_ROUTES.flatMap((route) => {
+    const key = routeKey(route.method, route.path);
+    const example = EXAMPLES[key];
+    return example ? [[key, { fn: route.function, example }]] : [];
+  }),
+);
 
 export interface InProcessFunctions {
   /** The function (middleware included) that serves a route in production. */
@@ -100,7 +125,7 @@ export interface InProcessFunctions {
    * could, and calls the function of its route (by resource and method).
    */
   call(parts: EventParts, tweak?: (event: APIGatewayProxyEvent) => void): Promise<{ status: number; body: any; text: string }>;
-  /** Items in the visits table, read straight from DynamoDB Local. */
+  /** Visits in the visits table (not the collector's per-site counters), read straight from DynamoDB Local. */
   visitCount(): Promise<number>;
   /** Object versions in the breach register bucket, read straight from the emulator. */
   registerObjectCount(): Promise<number>;
@@ -125,6 +150,7 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
   const visitsLogger = createLogger('visits');
   const visitorDataLogger = createLogger('visitor-data');
   const requestsLogger = createLogger('data-subject-requests');
+  const collectLogger = createLogger('collect');
   const breach = wire(emulator);
   for (const client of [breach.s3, breach.sns, breach.sqs]) failWhen(client, () => faults.error);
   const reportDeps = { ...breach.deps, logger: createLogger('breach-report') };
@@ -161,6 +187,20 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       ),
     ),
     breachReport: reportBreachApi(reportDeps),
+    collect: httpApi(
+      createCollectorApi({
+        enricher,
+        sites: SiteDirectory.of(IN_PROCESS_SITES),
+        ceiling: new SiteCeiling({ client: table.documentClient, tableName: table.tableName, clock: () => new Date() }),
+        visitsOf,
+        keys: async () => keys,
+        retentionDays: 30,
+        clock: () => new Date(),
+        newVisitId: randomUUID,
+        logger: collectLogger,
+      }),
+      collectLogger,
+    ),
   };
   const notify = notifyPendingConsumer(notifyDeps) as unknown as InProcessFunctions['notify'];
 
@@ -173,16 +213,25 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
     async call(parts, tweak) {
       const event = proxyEvent(parts);
       tweak?.(event);
-      const route = ROUTES[routeKey(event.httpMethod, event.resource)];
-      if (!route) throw new Error(`no function serves ${routeKey(event.httpMethod, event.resource)}: register it in ROUTES`);
-      const result = await handlers[route.fn](event, lambdaContext(route.fn));
-      return { status: result.statusCode, body: result.body === '' ? undefined : JSON.parse(result.body), text: result.body };
+      const route = findRoute(event.httpMethod, event.resource);
+      if (!route) throw new Error(`no function serves ${routeKey(event.httpMethod, event.resource)}: declare it in lib/api/routes.ts`);
+      const result = await handlers[route.function](event, lambdaContext(route.function));
+      const json = String(result.headers?.['content-type'] ?? '').startsWith('application/json');
+      return { status: result.statusCode, body: json ? JSON.parse(result.body) : undefined, text: result.body };
     },
     async visitCount() {
       let count = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await table.documentClient.send(new ScanCommand({ TableName: table.tableName, Select: 'COUNT', ExclusiveStartKey: startKey }));
+        const page = await table.documentClient.send(
+          new ScanCommand({
+            TableName: table.tableName,
+            Select: 'COUNT',
+            FilterExpression: 'begins_with(pk, :tenant)',
+            ExpressionAttributeValues: { ':tenant': 'TENANT#' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
         count += page.Count ?? 0;
         startKey = page.LastEvaluatedKey;
       } while (startKey);
@@ -210,6 +259,7 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
 function failingWith(faults: Faults, enricher: Enricher): Enricher {
   return {
     database: enricher.database,
+    source: enricher.source,
     enrich(address) {
       if (faults.error) throw faults.error;
       return enricher.enrich(address);

@@ -84,11 +84,8 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     may: [
       ownLogs('Collect'),
       { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: resource(VISITS_TABLE), why: "records a visit; counts the site's page views this minute (conditional atomic update)" },
-      {
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        on: resource('VisitsStore/Key'),
-        why: 'the table and the pseudonym secret are encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
-      },
+      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], on: resource('VisitsStore/Key'), via: 'dynamodb', why: 'the table is encrypted with this key' },
+      { actions: ['kms:Decrypt'], on: resource('VisitsStore/Key'), via: 'secretsmanager', why: 'the pseudonym secret is encrypted with this key' },
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKey/Secret'), why: 'derives the pseudonym of the visitor address' },
     ],
   },

@@ -2,6 +2,8 @@
 // The CDK app: `npx cdk synth` / `npx cdk deploy`. Configuration comes from cdk.json context and -c overrides.
 import { App } from 'aws-cdk-lib';
 import { composeAppPublishingRegister } from '../lib/app.js';
+import { ChangeControlError } from '../lib/compliance/change-control.js';
+import { InstructionConflictError } from '../lib/compliance/instruction-review.js';
 import { ConfigError, loadConfig } from '../lib/config/load-config.js';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 
@@ -11,7 +13,7 @@ try {
   const databasePath = config.mmdbPath ?? (await ensureDefaultDatabase());
   composeAppPublishingRegister(app, config, databasePath);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof InstructionConflictError || error instanceof ChangeControlError) {
     console.error(error.message);
     process.exit(1);
   }

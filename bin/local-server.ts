@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     visitShards: config.visitShards,
     port,
     onControllerNotice: printControllerNotice,
+    registerDir: path.join(localDir, 'register'),
     sites: { ...collectorSitesByKey(config.tenants), [DEMO_SITE_KEY]: demoSiteConfig(demoTenant, demo.origin) },
     pretendVisitorIp: process.env.PRETEND_VISITOR_IP || DEFAULT_PRETENDED_VISITOR,
   });

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The GDPR Art. 30 register of this deployment: `npm run register -- [--out <dir>] [--format json|md]`.
 // Composes the app exactly as `cdk synth` does (cdk.json context plus -c overrides), synthesizes it and
-// writes register.json and register.md, derived from the configuration and the templates.
-import { existsSync, readFileSync } from 'node:fs';
+// writes register.json, register.md and each controller's view (controllers/<id>/register.{json,html}),
+// derived from the configuration and the templates.
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,34 +10,36 @@ import { App } from 'aws-cdk-lib';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 import { composeRegisterDraft } from '../lib/app.js';
 import { ConfigError, loadConfig } from '../lib/config/load-config.js';
+import { cdkJsonContext, contextOverrides, UsageError } from '../tools/register/cdk-context.js';
 import { registerDocumentsOfApp } from '../tools/register/register-documents.js';
+import { currentSourceCommit } from '../tools/register/source-commit.js';
 
-const USAGE = `Usage: npm run register -- [--out <dir>] [--format json|md] [--processor-name <name>] [-c key=value ...]
+const USAGE = `Usage: npm run register -- [--out <dir>] [--format json|md] [-c key=value ...]
 
-  --out <dir>              write register.json and register.md there (default .local/register)
-  --format json|md         print one document to stdout instead of writing files
-  --processor-name <name>  the processor's legal name, for Art. 30(2)(a)
-  -c, --context key=value  override a cdk.json context value, as with cdk synth`;
+  --out <dir>              write the register and the controllers' views there (default .local/register)
+  --format json|md         print the whole register to stdout instead of writing files
+  -c, --context key=value  override a cdk.json context value, as with cdk synth
+
+The processor's identity and DPO come from the configuration (context "processor"), as for a deployment.`;
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-
-class UsageError extends Error {}
 
 try {
   const values = parseOptions();
 
-  const app = new App({ context: { ...cdkJsonContext(), ...contextOverrides(values.context) } });
+  const app = new App({ context: { ...cdkJsonContext(REPO_ROOT), ...contextOverrides(values.context) } });
   const config = loadConfig(app.node);
   composeRegisterDraft(app, config, config.mmdbPath ?? (await ensureDefaultDatabase()));
-  const documents = registerDocumentsOfApp(app, config, { processorName: values['processor-name'] ?? config.processorName, generatedAt: new Date() });
+  const { documents } = registerDocumentsOfApp(app, config, { generatedAt: new Date(), sourceCommit: currentSourceCommit(REPO_ROOT) });
 
   if (values.format !== undefined) {
-    process.stdout.write(documents[`register.${values.format}`]);
+    process.stdout.write(documents[`register.${values.format}`]!);
   } else {
-    await mkdir(values.out, { recursive: true });
-    for (const file of ['register.json', 'register.md'] as const) {
-      await writeFile(path.join(values.out, file), documents[file]);
-      console.error(`wrote ${path.join(values.out, file)}`);
+    for (const [file, content] of Object.entries(documents)) {
+      const target = path.join(values.out, file);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, content);
+      console.error(`wrote ${target}`);
     }
   }
 } catch (error) {
@@ -65,29 +67,10 @@ function parseStrict() {
       options: {
         out: { type: 'string', default: path.join(REPO_ROOT, '.local/register') },
         format: { type: 'string' },
-        'processor-name': { type: 'string' },
         context: { type: 'string', short: 'c', multiple: true, default: [] },
       },
     }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-}
-
-function cdkJsonContext(): Record<string, unknown> {
-  const files = ['cdk.json', 'cdk.context.json'].map((file) => path.join(REPO_ROOT, file)).filter((file) => existsSync(file));
-  return Object.assign({}, ...files.map((file) => {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
-    return file.endsWith('cdk.json') ? (json.context ?? {}) : json;
-  }));
-}
-
-function contextOverrides(pairs: string[]): Record<string, string> {
-  return Object.fromEntries(
-    pairs.map((pair) => {
-      const at = pair.indexOf('=');
-      if (at <= 0) throw new UsageError(`-c expects key=value, got ${JSON.stringify(pair)}`);
-      return [pair.slice(0, at), pair.slice(at + 1)];
-    }),
-  );
 }

@@ -1,15 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { AppConfig } from './config/app-config.js';
 import { EnrichmentStack } from './enrichment-stack.js';
 import { applyEuGuard } from './guardrails/eu-guard.js';
 import { GuardrailStack } from './guardrails/guardrail-stack.js';
+import { controllerViewKey } from '../lambdas/shared/compliance/controller-register-view.js';
 import { applyRetentionGuard } from './retention/retention-guard.js';
 import { registerDocumentsOfApp, type RegisterDocuments } from '../tools/register/register-documents.js';
+import type { Register } from '../tools/register/register-model.js';
+import { currentSourceCommit } from '../tools/register/source-commit.js';
+import { checkChangeControl } from './compliance/change-control.js';
+import { DEFAULT_LEDGER_FILE, readLedger, type ChangeLedger } from './compliance/change-ledger.js';
+import { assertInstructionsAcceptable } from './compliance/instruction-review.js';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
 export const ENRICHMENT_STACK_NAME = 'EuEnrichment';
 export const GUARDRAIL_STACK_NAME = 'EuGuardrails';
@@ -60,13 +68,28 @@ export function composeApp(app: App, config: AppConfig, databasePath: string, op
   return { app, enrichment, guardrails };
 }
 
-/** Stand-in documents: the draft has every resource the deployed app has, the register's upload included. */
-const DRAFT_DOCUMENTS: RegisterDocuments = { 'register.json': '{}\n', 'register.md': '(draft)\n' };
+/** Stand-in documents: the draft has every resource the deployed app has, the register's uploads included. */
+function draftDocuments(config: AppConfig): RegisterDocuments {
+  const files = ['register.json', 'register.md', CHANGE_CONTROL_FILE, ...config.tenants.flatMap((t) => [controllerViewKey(t.id), controllerViewKey(t.id).replace(/\.json$/, '.html')])];
+  return Object.fromEntries(files.map((file) => [file, '(draft)\n']));
+}
 
 /** The app as deployed, publishing placeholder documents: the templates the register is generated from. */
 export function composeRegisterDraft(app: App, config: AppConfig, databasePath: string): BuiltApp {
-  return composeApp(app, config, databasePath, { registerDocuments: DRAFT_DOCUMENTS, complianceChecks: false });
+  return composeApp(app, config, databasePath, { registerDocuments: draftDocuments(config), complianceChecks: false });
 }
+
+export interface PublishingOptions {
+  /** @default the time of the synth */
+  readonly clock?: () => Date;
+  /** @default the repository's current commit (tools/register/source-commit.ts) */
+  readonly sourceCommit?: string;
+  /** The change notices and the last published register's facts. @default compliance/change-notices.json */
+  readonly ledger?: ChangeLedger;
+}
+
+/** Published beside the register: what changed since the last published one, and under which notice. */
+export const CHANGE_CONTROL_FILE = 'change-control.json';
 
 /**
  * An empty app with the same context as `app`, for the register draft. The register reads resources, roles and
@@ -77,16 +100,31 @@ export function registerDraftApp(app: App, outdir: string): App {
 }
 
 /**
- * What `cdk synth` builds: the register is generated from a draft of the very same app, then published
- * by the real one, so the register in the audit bucket describes exactly what is deployed.
+ * What `cdk synth` builds: the controllers' instructions are reviewed first (a conflict refuses the
+ * synth), then the register is generated from a draft of the very same app, compared with the last
+ * published one (a material change must have been announced and be in effect, or overridden on record),
+ * and published by the real one, so the register in the audit bucket describes exactly what is deployed.
  */
-export function composeAppPublishingRegister(app: App, config: AppConfig, databasePath: string): BuiltApp {
+export function composeAppPublishingRegister(app: App, config: AppConfig, databasePath: string, options: PublishingOptions = {}): BuiltApp & { readonly register: Register } {
+  const instructionWarnings = assertInstructionsAcceptable(config);
   const outdir = mkdtempSync(path.join(tmpdir(), 'register-draft-'));
   try {
     const draft = registerDraftApp(app, outdir);
     composeRegisterDraft(draft, config, databasePath);
-    const { stacks: _templates, ...documents } = registerDocumentsOfApp(draft, config, { processorName: config.processorName });
-    return composeApp(app, config, databasePath, { registerDocuments: documents });
+    const now = (options.clock ?? (() => new Date()))();
+    const { register, documents } = registerDocumentsOfApp(draft, config, { generatedAt: now, sourceCommit: options.sourceCommit ?? currentSourceCommit(REPO_ROOT) });
+    const changes = checkChangeControl(register, options.ledger ?? readLedger(path.join(REPO_ROOT, DEFAULT_LEDGER_FILE)), now);
+    const built = composeApp(app, config, databasePath, {
+      registerDocuments: { ...documents, [CHANGE_CONTROL_FILE]: `${JSON.stringify(changes, null, 2)}\n` },
+    });
+    for (const change of changes.nonMaterial) Annotations.of(built.enrichment).addInfo(`Non-material register change, recorded in ${CHANGE_CONTROL_FILE}: ${change}`);
+    for (const warning of instructionWarnings) {
+      Annotations.of(built.enrichment).addWarningV2(
+        `instruction:${warning.tenantId}`,
+        `Instruction of ${warning.tenantId} accepted with a warning (agreement 2.4), shown in its register view: ${warning.instruction}: ${warning.reason}`,
+      );
+    }
+    return { ...built, register };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

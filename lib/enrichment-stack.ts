@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { type Construct } from 'constructs';
-import { AuditTrail } from './audit/audit-trail.js';
+import { AuditTrail, REGISTER_PREFIX } from './audit/audit-trail.js';
 import { incidentDetectors } from './audit/trail-detectors.js';
+import { ControllerAuditorAccess } from './compliance/controller-auditor-access.js';
+import { DEPLOYMENT_FACTS_FILE, type DeploymentFacts } from './compliance/deployment-facts.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
@@ -39,6 +41,7 @@ export class EnrichmentStack extends Stack {
   readonly visitsFunction: ApiFunction;
   readonly visitorDataFunction: ApiFunction;
   readonly dataSubjectRequestsFunction: ApiFunction;
+  readonly complianceRegisterFunction: ApiFunction;
   readonly collectFunction: ApiFunction;
   readonly firewall: ApiFirewall;
   readonly database: MmdbLayer;
@@ -47,6 +50,8 @@ export class EnrichmentStack extends Stack {
   readonly alertTopics: BreachAlertTopics;
   readonly breachReporting: BreachReporting;
   readonly auditors: AuditorAccess | undefined;
+  /** Per controller with auditors configured: the role that reads its audit packs. */
+  readonly controllerAuditors: ReadonlyMap<string, ControllerAuditorAccess>;
 
   constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
     super(scope, id, props);
@@ -170,6 +175,7 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.auditLogRetentionDays,
       dataEventBuckets: [this.breachRegister.bucket],
       dataEventTables: [this.visits.table],
+      dataEventTopicArnPrefixes: [this.alertTopics.tenantTopicArnPrefix],
       logEncryptionKey: logKey,
     });
     this.auditors =
@@ -177,12 +183,35 @@ export class EnrichmentStack extends Stack {
         ? new AuditorAccess(this, 'Auditors', { principals: config.auditorPrincipals, register: this.breachRegister })
         : undefined;
     if (this.auditors) this.auditTrail.grantRead(this.auditors.role);
+    this.controllerAuditors = new Map(
+      config.tenants
+        .filter((tenant) => tenant.auditorPrincipals.length > 0)
+        .map((tenant) => [tenant.id, new ControllerAuditorAccess(this, `Auditors-${tenant.id}`, { tenantId: tenant.id, principals: tenant.auditorPrincipals, auditTrail: this.auditTrail })]),
+    );
+    this.complianceRegisterFunction = new ApiFunction(this, 'ComplianceRegister', {
+      entry: handlerEntry('compliance-register'),
+      description: "Serves each controller its view of the Art. 30 register from the audit bucket (read-only)",
+      memorySize: 256,
+      reservedConcurrentExecutions: 5,
+      retentionDays: config.retentionDays,
+      logEncryptionKey: logKey,
+      environment: {
+        TENANT_API_KEYS: tenantApiKeys,
+        REGISTER_BUCKET: this.auditTrail.bucket.bucketName,
+        REGISTER_PREFIX,
+      },
+    });
+    this.auditTrail.grantReadUnder(
+      this.complianceRegisterFunction.role,
+      `${REGISTER_PREFIX}controllers/`,
+      "The function reads the published controller views only (one object per tenant, chosen by the caller's API key); no trail files, no whole register.",
+    );
     if (props.registerDocuments) {
       new RegisterPublication(this, 'Register', {
         bucket: this.auditTrail.bucket,
         bucketKey: this.auditTrail.encryptionKey,
-        keyPrefix: 'register/',
-        documents: props.registerDocuments,
+        keyPrefix: REGISTER_PREFIX,
+        documents: { ...props.registerDocuments, [DEPLOYMENT_FACTS_FILE]: this.toJsonString(this.deploymentFacts(pseudonymKey)) },
         retentionDays: config.retentionDays,
         logEncryptionKey: logKey,
       });
@@ -209,6 +238,7 @@ export class EnrichmentStack extends Stack {
         this.visitsFunction.function,
         this.visitorDataFunction.function,
         this.dataSubjectRequestsFunction.function,
+        this.complianceRegisterFunction.function,
         this.collectFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
@@ -233,12 +263,35 @@ export class EnrichmentStack extends Stack {
       visitorData: this.visitorDataFunction.function,
       dataSubjectRequests: this.dataSubjectRequestsFunction.function,
       breachReport: this.breachReporting.reportFunction.function,
+      complianceRegister: this.complianceRegisterFunction.function,
       collect: this.collectFunction.function,
     });
 
+    new CfnOutput(this, 'AuditBucket', { value: this.auditTrail.bucket.bucketName });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
     new CfnOutput(this, 'BreachApiUrl', { value: this.api.api.urlForPath('/v1/operator/breaches') });
     new CfnOutput(this, 'BreachRegisterBucket', { value: this.breachRegister.bucket.bucketName });
     new CfnOutput(this, 'VisitsTableName', { value: this.visits.table.tableName });
+  }
+
+  private deploymentFacts(pseudonymKey: PseudonymKey): DeploymentFacts {
+    return {
+      account: this.account,
+      region: this.region,
+      visitsTableArn: this.visits.table.tableArn,
+      pseudonymSecretArn: pseudonymKey.secret.secretArn,
+      breachRegisterBucket: this.breachRegister.bucket.bucketName,
+      auditBucket: this.auditTrail.bucket.bucketName,
+      tenantTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
+      serviceRoleArns: {
+        enrich: this.enrichFunction.role.roleArn,
+        visits: this.visitsFunction.role.roleArn,
+        visitorData: this.visitorDataFunction.role.roleArn,
+        dataSubjectRequests: this.dataSubjectRequestsFunction.role.roleArn,
+        complianceRegister: this.complianceRegisterFunction.role.roleArn,
+        breachReport: this.breachReporting.reportFunction.role.roleArn,
+        breachNotify: this.breachReporting.notifyFunction.role.roleArn,
+      },
+    };
   }
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { withCors } from '../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../lambdas/data-subject-requests/data-subject-requests-api.js';
+import { createComplianceRegisterApi } from '../../lambdas/compliance-register/compliance-register-api.js';
+import { fileRegisterViews } from '../../lambdas/compliance-register/file-register-views.js';
 import { createCollectorApi } from '../../lambdas/collect/collector-api.js';
 import { SiteCeiling } from '../../lambdas/collect/site-ceiling.js';
 import { SiteDirectory } from '../../lambdas/collect/site-directory.js';
@@ -24,6 +27,8 @@ import { apiGatewayAdapter, type LocalRoute, type ProxyHandler } from './api-gat
 import { startControllerInbox, type ControllerNotice } from './controller-inbox.js';
 import type { LocalApiKey } from './local-credentials.js';
 import { localDocumentClient } from './local-aws.js';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface LocalApiOptions {
   readonly mmdbPath: string;
@@ -62,6 +67,8 @@ export interface LocalApiOptions {
   readonly throttleClock?: () => number;
   /** Receives each data-subject request forwarded to a tenant's (local) notice topic. @default dropped */
   readonly onControllerNotice?: (notice: ControllerNotice) => void;
+  /** Where `npm run register` wrote the controllers' register views. @default .local/register */
+  readonly registerDir?: string;
 }
 
 export interface LocalApi {
@@ -142,7 +149,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   );
   const pretended = options.pretendVisitorIp === undefined ? undefined : pretendedAddress(options.pretendVisitorIp);
   // Operator routes (IAM) have no local function: they need SigV4, which only API Gateway checks.
-  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests, collect };
+  const complianceLogger = createLogger('compliance-register');
+  const complianceRegister = httpApi(
+    createComplianceRegisterApi({ tenants, views: fileRegisterViews(options.registerDir ?? path.join(REPO_ROOT, '.local/register')) }),
+    complianceLogger,
+  );
+  const functions: Partial<Record<RouteFunction, ProxyHandler>> = { enrich, visits, visitorData, dataSubjectRequests, collect, complianceRegister };
   const routes: LocalRoute[] = API_ROUTES.map((route) => ({
     route,
     handler: functions[route.function],

@@ -22,7 +22,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 export type RouteAuthorisation = 'apiKey' | 'iam' | 'public';
 
 /** The function serving a route; the stack and the local server map each name to their function. */
-export type RouteFunction = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'breachReport' | 'collect';
+export type RouteFunction = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'breachReport' | 'collect' | 'complianceRegister';
 
 /** A request body schema of lib/api/openapi.json (components.schemas), written draft-4 compatible. */
 export type RequestSchemaName = keyof typeof openapi.components.schemas;
@@ -105,6 +105,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     throttle: PUBLIC_ROUTE_THROTTLE,
     cors: DATA_SUBJECT_FORM_CORS,
   },
+  { method: 'GET', path: '/v1/compliance/register', function: 'complianceRegister', authorisation: 'apiKey' },
   // The body is text/plain (what navigator.sendBeacon sends, no CORS preflight): the function validates it.
   { method: 'POST', path: '/v1/collect', function: 'collect', authorisation: 'public', throttle: COLLECTOR_THROTTLE, publicBecause: COLLECTOR_PUBLIC_BECAUSE },
   {

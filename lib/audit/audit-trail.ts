@@ -8,14 +8,22 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { recordBucketProps } from '../security/record-bucket.js';
 import { RetainedLogGroup } from '../retention/retained-log-group.js';
+import { KEY_PREFIXES_METADATA, type KeyPrefixes } from '../retention/retained-stores.js';
 
 /**
  * Expiry of a versioned bucket's objects so that nothing outlives `days`: the current version expires
  * a day early, because the noncurrent version it leaves behind is removed one day later.
  */
-function expireWithin(days: number): s3.LifecycleRule {
-  return { expiration: Duration.days(days - 1), noncurrentVersionExpiration: Duration.days(1) };
+function expireWithin(days: number, prefix?: string): s3.LifecycleRule {
+  return { prefix, expiration: Duration.days(days - 1), noncurrentVersionExpiration: Duration.days(1) };
 }
+
+/** Where CloudTrail delivers log files and digests (no S3KeyPrefix on the trail). */
+export const TRAIL_PREFIX = 'AWSLogs/';
+/** The published Art. 30 register and the controllers' views: never expired (lib/register). */
+export const REGISTER_PREFIX = 'register/';
+/** The quarterly audit evidence packs (tools/audit-pack): extracts of the trail, expired with it. */
+export const AUDIT_PACK_PREFIX = 'audit-packs/';
 
 export interface AuditTrailProps {
   /** How long trail files are kept (and locked): at least one audit period. */
@@ -24,6 +32,11 @@ export interface AuditTrailProps {
   readonly dataEventBuckets: readonly s3.IBucket[];
   /** Tables whose item-level reads and writes are recorded (the visits table). */
   readonly dataEventTables: readonly dynamodb.ITable[];
+  /**
+   * ARN prefixes of topics whose publications are recorded (the controllers' notice topics): the audit
+   * pack counts forwarded data-subject requests from them. @default none
+   */
+  readonly dataEventTopicArnPrefixes?: readonly string[];
   /** Key for the trail's CloudWatch Logs copy. */
   readonly logEncryptionKey: kms.IKey;
 }
@@ -77,9 +90,19 @@ export class AuditTrail extends Construct {
       ...recordBucketProps(this.encryptionKey),
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays - 1)),
       serverAccessLogsBucket: accessLogs,
-      // Locked until the lifecycle's expiry; the version it then leaves behind goes a day later.
-      lifecycleRules: [expireWithin(props.retentionDays)],
+      // Locked until the lifecycle's expiry; the version it then leaves behind goes a day later. Per
+      // prefix, so that the published register, which is republished only when it changes, stays.
+      lifecycleRules: [expireWithin(props.retentionDays, TRAIL_PREFIX), expireWithin(props.retentionDays, AUDIT_PACK_PREFIX)],
     });
+    const keyPrefixes: KeyPrefixes = {
+      [TRAIL_PREFIX]: {},
+      [AUDIT_PACK_PREFIX]: {},
+      [REGISTER_PREFIX]: {
+        keptBecause:
+          'the Art. 30 register must be available for as long as the processing lasts (Art. 30(4)); each version is evidence of what was declared when. It names only controller and processor contacts.',
+      },
+    };
+    (this.bucket.node.defaultChild as s3.CfnBucket).addMetadata(KEY_PREFIXES_METADATA, keyPrefixes);
 
     const cloudWatchCopy = new RetainedLogGroup(this, 'Logs', {
       retentionDays: props.retentionDays,
@@ -167,7 +190,36 @@ export class AuditTrail extends Construct {
               { field: 'resources.ARN', equalTo: props.dataEventTables.map((table) => table.tableArn) },
             ],
           }]),
+      ...((props.dataEventTopicArnPrefixes ?? []).length === 0
+        ? []
+        : [{
+            name: 'Publications to the controllers\' notice topics',
+            fieldSelectors: [
+              { field: 'eventCategory', equalTo: ['Data'] },
+              { field: 'resources.type', equalTo: ['AWS::SNS::Topic'] },
+              { field: 'resources.ARN', startsWith: [...props.dataEventTopicArnPrefixes!] },
+            ],
+          }]),
     ];
+  }
+
+  /**
+   * Lets a principal read objects under one key prefix only (a controller's register view, its audit
+   * packs), decrypting through S3 alone.
+   */
+  grantReadUnder(grantee: iam.IGrantable & IConstruct, prefix: string, reason: string): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject', 's3:GetObjectVersion'], resourceArns: [this.bucket.arnForObjects(`${prefix}*`)] });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${prefix}*]`,
+      reason,
+    });
   }
 
   /** Lets a principal (the auditor role) list and read the trail files and digests, their versions and locks. */

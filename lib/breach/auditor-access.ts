@@ -48,7 +48,7 @@ export class AuditorAccess extends Construct {
 }
 
 /** Exact ARNs are trusted as principals; a wildcard pattern trusts its account on condition of a matching ARN. */
-function trustedPrincipal(arn: string): iam.PrincipalBase {
+export function trustedPrincipal(arn: string): iam.PrincipalBase {
   const match = IAM_ARN.exec(arn);
   if (!match) throw new Error(`Auditor principal ${arn} is not an IAM user, role or account-root ARN (an STS session cannot be trusted)`);
   if (!arn.includes('*')) return new iam.ArnPrincipal(arn);

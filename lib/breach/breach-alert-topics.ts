@@ -6,6 +6,14 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '../config/app-config.js';
 
+/**
+ * The name of a controller's notice topic: breach notices, forwarded requests, and (npm run
+ * change-notice) change notices and instruction warnings all reach the controller through it.
+ */
+export function tenantNoticeTopicName(stackName: string, tenantId: string): string {
+  return `${stackName}-breach-notice-${tenantId}`;
+}
+
 export interface BreachAlertTopicsProps {
   /** The controllers: one breach-notice topic each, subscribed by its contact addresses. */
   readonly tenants: readonly Pick<TenantConfig, 'id' | 'contactEmails'>[];
@@ -33,7 +41,7 @@ export class BreachAlertTopics extends Construct {
   constructor(scope: Construct, id: string, props: BreachAlertTopicsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const namePrefix = `${stack.stackName}-breach-notice-`;
+    const namePrefix = tenantNoticeTopicName(stack.stackName, '');
     this.tenantTopicArnPrefix = stack.formatArn({ service: 'sns', resource: namePrefix });
 
     this.encryptionKey = new kms.Key(this, 'Key', {

@@ -14,8 +14,34 @@ export interface TenantConfig {
   readonly burstLimit: number;
   /** Requests per month allowed by the tenant's usage plan. */
   readonly monthlyQuota: number;
+  /** IAM principal ARNs of the controller's auditors: they may read its audit packs and register view only (with MFA). */
+  readonly auditorPrincipals: readonly string[];
+  /** What the controller instructed, as recorded; reviewed against the agreement at synth (lib/compliance/instruction-review.ts). */
+  readonly instructions: ControllerInstructions;
   /** The tenant's websites whose page views the snippet may report to the public collector. */
   readonly sites: readonly SiteConfig[];
+}
+
+/** Settings a controller may instruct (agreement 2.4); each is checked against the agreement and the deployment. */
+export interface ControllerInstructions {
+  /** Network classifications whose visits the controller wants stored (the service stores organisations' only). */
+  readonly storeVisitsFrom?: readonly string[];
+  /** How long the controller wants visits kept, in days. */
+  readonly retentionDays?: number;
+  /** Regions the controller allows processing in. */
+  readonly regions?: readonly string[];
+}
+
+/** The processor's identity for Art. 30(2)(a): required for a deployment (see load-config.ts). */
+export interface ProcessorIdentity {
+  /** Legal name, as in the processor agreement. */
+  readonly name: string;
+  /** Postal address of the registered office. */
+  readonly address: string;
+  /** Trade-register (company) number, with the register that keeps it. */
+  readonly registrationNumber: string;
+  /** The processor's data protection officer (Art. 37), or the person designated for data protection. */
+  readonly dpo: { readonly name: string; readonly email: string };
 }
 
 /**
@@ -47,8 +73,8 @@ export interface ReservedConcurrency {
 
 /** The whole deployment's configuration, validated once at the edge (see load-config.ts). */
 export interface AppConfig {
-  /** The processor's legal name, for the Art. 30 register. */
-  readonly processorName: string | undefined;
+  /** Who the processor is: named in the register, the change notices and the audit packs. */
+  readonly processor: ProcessorIdentity;
   /** Target account; undefined leaves it to the CLI's credentials at deploy time. */
   readonly account: string | undefined;
   /** Always eu-central-1: the processor agreement's processing location. */

@@ -2,7 +2,7 @@ import { TENANT_ID_PATTERN } from '../../lambdas/shared/tenants/tenant-id.js';
 import { DEFAULT_VISIT_SHARDS, MAX_VISIT_SHARDS } from '../../lambdas/shared/visits/table-schema.js';
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
 import { breakGlassProblems } from '../guardrails/region-deny-scp.js';
-import type { AppConfig, ReservedConcurrency, TenantConfig } from './app-config.js';
+import type { AppConfig, ControllerInstructions, ProcessorIdentity, ReservedConcurrency, TenantConfig } from './app-config.js';
 import { integerIn } from './config-values.js';
 import { sitesFrom } from './sites-config.js';
 
@@ -36,11 +36,28 @@ export const DEFAULTS = {
 } as const;
 
 /**
+ * Stands in for the processor's identity in the local run only (`npm start`), which deploys nothing
+ * and publishes no register; a deployment must name the real processor.
+ */
+export const DEMO_PROCESSOR: ProcessorIdentity = {
+  name: 'Local Demo Processor (not a legal entity)',
+  address: 'Local run, no registered office',
+  registrationNumber: 'none (local run)',
+  dpo: { name: 'Local demo DPO', email: 'dpo@processor.example' },
+};
+
+/**
+ * What the configuration is for: `deployment` (cdk synth/deploy, the register, the audit pack) requires
+ * every Art. 30(2)(a) fact; `local` (the local server) falls back to DEMO_PROCESSOR.
+ */
+export type ConfigUse = 'deployment' | 'local';
+
+/**
  * Turns CDK context into a validated AppConfig, or throws one ConfigError that
  * lists every problem. Values given with `-c key=value` arrive as strings, so
  * numbers and JSON arrays are parsed here too.
  */
-export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = process.env, use: ConfigUse = 'deployment'): AppConfig {
   const problems: string[] = [];
   const read = (key: string): unknown => parseCliValue(context.tryGetContext(key));
 
@@ -76,10 +93,8 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   const guardrailTargets = stringsMatching(read('guardrailTargets') ?? [], GUARDRAIL_TARGET, 'guardrailTargets', 'an Organizations root, OU or account id', problems);
   const allowedRegions = allowedRegionsFrom(read('allowedRegions') ?? [...EU_REGIONS], problems);
 
-  const processorName = read('processorName');
-  if (processorName !== undefined && processorName !== null && (typeof processorName !== 'string' || processorName.trim() === '')) {
-    problems.push('processorName: must be the processor\'s legal name, or absent');
-  }
+  const rawProcessor = read('processor');
+  const processor = rawProcessor === undefined && use === 'local' ? DEMO_PROCESSOR : processorFrom(rawProcessor, problems);
 
   const breakGlass = read('breakGlassRoleArnPattern');
   const breakGlassAdministrator = read('breakGlassAdministratorArn');
@@ -98,7 +113,7 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    processorName: typeof processorName === 'string' ? processorName : undefined,
+    processor,
     account: account as string | undefined,
     region: DEPLOYMENT_REGION,
     retentionDays,
@@ -191,6 +206,52 @@ function allowedRegionsFrom(value: unknown, problems: string[]): EuRegion[] {
   return value as EuRegion[];
 }
 
+const PROCESSOR_TEXT_FIELDS = {
+  name: "the processor's legal name",
+  address: 'the postal address of its registered office',
+  registrationNumber: 'its trade-register number and register',
+} as const;
+
+/** Art. 30(2)(a): name and contact details of the processor and of its data protection officer. */
+function processorFrom(value: unknown, problems: string[]): ProcessorIdentity {
+  const usage = 'processor: required for a deployment (Art. 30(2)(a)): {"name", "address", "registrationNumber", "dpo": {"name", "email"}}';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${usage}, got ${JSON.stringify(value ?? null)}`);
+    return DEMO_PROCESSOR;
+  }
+  const p = value as Record<string, unknown>;
+  for (const key of Object.keys(p)) if (!['dpo', ...Object.keys(PROCESSOR_TEXT_FIELDS)].includes(key)) problems.push(`processor.${key}: unknown setting`);
+  for (const [key, what] of Object.entries(PROCESSOR_TEXT_FIELDS)) {
+    if (typeof p[key] !== 'string' || p[key].trim() === '') problems.push(`processor.${key}: must be ${what}`);
+  }
+  const dpo = typeof p.dpo === 'object' && p.dpo !== null ? (p.dpo as Record<string, unknown>) : {};
+  if (typeof dpo.name !== 'string' || dpo.name.trim() === '') problems.push('processor.dpo.name: must name the data protection officer');
+  if (typeof dpo.email !== 'string' || !EMAIL.test(dpo.email)) problems.push(`processor.dpo.email: must be the DPO's e-mail address, got ${JSON.stringify(dpo.email ?? null)}`);
+  return {
+    name: p.name as string,
+    address: p.address as string,
+    registrationNumber: p.registrationNumber as string,
+    dpo: { name: dpo.name as string, email: dpo.email as string },
+  };
+}
+
+/** Only the shape is checked here; whether the agreement allows them is instruction-review's job. */
+function instructionsFrom(value: unknown, where: string, problems: string[]): ControllerInstructions {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${where}: must be an object with storeVisitsFrom, retentionDays and/or regions`);
+    return {};
+  }
+  const i = value as Record<string, unknown>;
+  for (const key of Object.keys(i)) if (!['storeVisitsFrom', 'retentionDays', 'regions'].includes(key)) problems.push(`${where}.${key}: unknown instruction`);
+  const strings = (key: string) => (i[key] === undefined ? undefined : stringsMatching(i[key], /^[a-z0-9-]+$/, `${where}.${key}`, 'a lower-case name', problems));
+  return {
+    ...(i.storeVisitsFrom !== undefined ? { storeVisitsFrom: strings('storeVisitsFrom') } : {}),
+    ...(i.retentionDays !== undefined ? { retentionDays: integerIn(i.retentionDays, 1, 36500, `${where}.retentionDays`, problems) } : {}),
+    ...(i.regions !== undefined ? { regions: strings('regions') } : {}),
+  };
+}
+
 function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
   if (!Array.isArray(value) || value.length === 0) {
     problems.push('tenants: must be a non-empty list of tenants (controllers)');
@@ -206,7 +267,7 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       return raw as TenantConfig;
     }
     const t = raw as Record<string, unknown>;
-    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'sites']);
+    const known = new Set(['id', 'name', 'contactEmails', 'rateLimit', 'burstLimit', 'monthlyQuota', 'sites', 'instructions', 'auditorPrincipals']);
     for (const key of Object.keys(t)) if (!known.has(key)) problems.push(`${where}.${key}: unknown setting`);
     if (typeof t.id !== 'string' || !TENANT_ID_PATTERN.test(t.id)) {
       problems.push(`${where}.id: must be 1–32 lower-case letters, digits or dashes, got ${JSON.stringify(t.id)}`);
@@ -225,6 +286,8 @@ function tenantsFrom(value: unknown, problems: string[]): TenantConfig[] {
       rateLimit: integerIn(t.rateLimit ?? DEFAULTS.rateLimit, 1, 10_000, `${where}.rateLimit`, problems),
       burstLimit: integerIn(t.burstLimit ?? DEFAULTS.burstLimit, 1, 5_000, `${where}.burstLimit`, problems),
       monthlyQuota: integerIn(t.monthlyQuota ?? DEFAULTS.monthlyQuota, 1, 1_000_000_000, `${where}.monthlyQuota`, problems),
+      instructions: instructionsFrom(t.instructions, `${where}.instructions`, problems),
+      auditorPrincipals: stringsMatching(t.auditorPrincipals ?? [], PRINCIPAL_ARN, `${where}.auditorPrincipals`, 'an IAM principal ARN', problems),
       sites: sitesFrom(t.sites ?? [], `${where}.sites`, publishableKeys, problems),
     };
   });

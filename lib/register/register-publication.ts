@@ -12,7 +12,7 @@ export interface RegisterPublicationProps {
   readonly bucket: s3.IBucket;
   /** The bucket's SSE-KMS key: the upload encrypts with it. */
   readonly bucketKey: kms.IKey;
-  /** e.g. `register/`: the documents land at `<keyPrefix>register.json` and `<keyPrefix>register.md`. */
+  /** e.g. `register/`: each document lands at `<keyPrefix><file name>` (names may contain folders). */
   readonly keyPrefix: string;
   readonly documents: RegisterDocuments;
   /** The uploader function logs (object keys, no personal data) with the data retention like every function. */
@@ -20,13 +20,20 @@ export interface RegisterPublicationProps {
   readonly logEncryptionKey: kms.IKey;
 }
 
-const CONTENT_TYPES: Record<keyof RegisterDocuments, string> = {
-  'register.json': 'application/json; charset=utf-8',
-  'register.md': 'text/markdown; charset=utf-8',
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  json: 'application/json; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
 };
 
+function contentType(file: string): string {
+  const type = CONTENT_TYPES[file.slice(file.lastIndexOf('.') + 1)];
+  if (type === undefined) throw new Error(`no content type for register document ${file}`);
+  return type;
+}
+
 /**
- * Stores the register (JSON and Markdown) in a bucket on every deployment that changes it, with one
+ * Stores the register (JSON and Markdown, and each controller's view) in a bucket on every deployment that changes it, with one
  * S3 PutObject per document made by CDK's AWS SDK custom resource. Its role may put objects under the
  * prefix and nothing else (no list, no delete); in an Object Lock bucket every published version stays
  * as evidence of what the register said when. The SHA-256 checksum satisfies Object Lock's integrity
@@ -47,7 +54,7 @@ export class RegisterPublication extends Construct {
     iam.Grant.addToPrincipal({ grantee: this.role, actions: ['s3:PutObject'], resourceArns: [objectsArn] });
     props.bucketKey.grant(this.role, 'kms:GenerateDataKey', 'kms:Encrypt');
 
-    for (const [file, body] of Object.entries(props.documents) as Array<[keyof RegisterDocuments, string]>) {
+    for (const [file, body] of Object.entries(props.documents)) {
       const put = {
         service: 'S3',
         action: 'putObject',
@@ -55,14 +62,14 @@ export class RegisterPublication extends Construct {
           Bucket: props.bucket.bucketName,
           Key: `${props.keyPrefix}${file}`,
           Body: body,
-          ContentType: CONTENT_TYPES[file],
+          ContentType: contentType(file),
           ChecksumAlgorithm: 'SHA256',
         },
         physicalResourceId: PhysicalResourceId.of(`${props.keyPrefix}${file}`),
         outputPaths: ['VersionId'],
       };
       // No onDelete: a removed stack leaves the published versions where they are.
-      new AwsCustomResource(this, `Publish-${file}`, {
+      new AwsCustomResource(this, `Publish-${file.replaceAll('/', '-')}`, {
         onCreate: put,
         onUpdate: put,
         role: this.role,
@@ -81,7 +88,7 @@ export class RegisterPublication extends Construct {
     Validations.of(this.role).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::${objects}]`,
-        reason: 'The uploader may put objects under the register prefix of the audit bucket only; the two file names are fixed.',
+        reason: 'The uploader may put objects under the register prefix of the audit bucket only; the file names are fixed at synth (the register and one view per controller).',
       },
       {
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',

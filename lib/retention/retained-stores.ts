@@ -162,17 +162,56 @@ function bucketStores(index: TemplateIndex, limits: RetentionLimits, audit: Map<
       lockDays !== undefined && lockDays > limit
         ? [`Object Lock keeps every object ${formatDays(lockDays)}, longer than the ${limit}-day limit (${limitSetting(basis)})`]
         : [];
-    return withProblems({ resource: bucket, store: 'S3 bucket', basis, basisReason, limitDays: limit, expiry: bucketExpiry(props) }, specific);
+    const expiry = bucketExpiry(props, keyPrefixesOf(index, bucket));
+    return withProblems({ resource: bucket, store: 'S3 bucket', basis, basisReason, limitDays: limit, expiry }, specific);
   });
+}
+
+/**
+ * Template metadata of a bucket whose lifecycle rules are per prefix: every key prefix its writers may
+ * use (their IAM grants are limited to these), each either expired by a rule of that prefix or kept on
+ * purpose, with the reason (e.g. the published Art. 30 register). See lib/audit/audit-trail.ts.
+ */
+export const KEY_PREFIXES_METADATA = 'EuIpEnrichment::KeyPrefixes';
+export type KeyPrefixes = Readonly<Record<string, { readonly keptBecause?: string }>>;
+
+function keyPrefixesOf(index: TemplateIndex, bucket: ResourceRef): KeyPrefixes | undefined {
+  const resource = index.stacks.find((stack) => stack.stackName === bucket.stackName)?.template.Resources?.[bucket.logicalId];
+  const metadata = isObject(resource) && isObject(resource.Metadata) ? resource.Metadata[KEY_PREFIXES_METADATA] : undefined;
+  return isObject(metadata) ? (metadata as KeyPrefixes) : undefined;
 }
 
 /**
  * The longest an object can rest in the bucket under its lifecycle rules. In a versioned bucket,
  * expiring the current version only adds a delete marker: the data stays as a noncurrent version
- * until the noncurrent expiration removes it, so the two add up.
+ * until the noncurrent expiration removes it, so the two add up. A bucket with declared key prefixes
+ * is checked prefix by prefix; its kept prefixes are named in the description.
  */
-function bucketExpiry(props: Readonly<Record<string, unknown>>): Expiry {
-  const rules = lifecycleRules(props).filter(appliesToWholeBucket);
+function bucketExpiry(props: Readonly<Record<string, unknown>>, prefixes: KeyPrefixes | undefined): Expiry {
+  if (prefixes === undefined) return rulesExpiry(props, lifecycleRules(props).filter(appliesToWholeBucket));
+  const expiring = Object.keys(prefixes).filter((prefix) => prefixes[prefix]!.keptBecause === undefined);
+  const perPrefix = expiring.map((prefix) => ({
+    prefix,
+    expiry: rulesExpiry(props, lifecycleRules(props).filter((rule) => appliesToWholeBucket(rule) || coversPrefix(rule, prefix))),
+  }));
+  const never = perPrefix.find((p) => p.expiry.kind !== 'after-days');
+  if (never) return { kind: 'never', why: `objects under ${never.prefix}: ${never.expiry.kind === 'never' ? never.expiry.why : 'unchecked'}` };
+  const longest = Math.max(...perPrefix.map((p) => (p.expiry as { days: number }).days));
+  const kept = Object.entries(prefixes).filter(([, p]) => p.keptBecause !== undefined).map(([prefix, p]) => `${prefix} is kept: ${p.keptBecause}`);
+  return {
+    kind: 'after-days',
+    days: longest,
+    how: [...perPrefix.map((p) => `${p.prefix}: ${(p.expiry as { how: string }).how}`), ...kept].join('; '),
+  };
+}
+
+function coversPrefix(rule: Record<string, unknown>, prefix: string): boolean {
+  const rulePrefix = typeof rule.Prefix === 'string' ? rule.Prefix : undefined;
+  const empty = (value: unknown) => value === undefined || (Array.isArray(value) && value.length === 0);
+  return rulePrefix !== undefined && prefix.startsWith(rulePrefix) && empty(rule.TagFilters) && rule.ObjectSizeGreaterThan === undefined && rule.ObjectSizeLessThan === undefined;
+}
+
+function rulesExpiry(props: Readonly<Record<string, unknown>>, rules: Array<Record<string, unknown>>): Expiry {
   const current = minimum(rules.map((rule) => rule.ExpirationInDays));
   if (current === undefined) return { kind: 'never', why: 'no lifecycle rule expires every object' };
   const versioning = isObject(props.VersioningConfiguration) ? props.VersioningConfiguration.Status : undefined;

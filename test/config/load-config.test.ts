@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, loadConfig } from '../../lib/config/load-config.js';
+import { ConfigError, DEFAULTS, DEMO_PROCESSOR, loadConfig } from '../../lib/config/load-config.js';
 import { EU_REGIONS } from '../../lib/eu-regions.js';
 import { SITE_DEFAULTS } from '../../lib/config/sites-config.js';
 
 const tenant = { id: 'acme', name: 'Acme B.V.', contactEmails: ['dpo@acme.example'] };
+const processor = {
+  name: 'Processor B.V.',
+  address: 'Keizersgracht 1, 1015 CJ Amsterdam, Netherlands',
+  registrationNumber: 'KvK 12345678',
+  dpo: { name: 'Jan Jansen', email: 'dpo@processor.example' },
+};
 
 function contextOf(values: Record<string, unknown>) {
   return { tryGetContext: (key: string) => values[key] };
@@ -11,7 +17,7 @@ function contextOf(values: Record<string, unknown>) {
 
 function problemsOf(values: Record<string, unknown>): string[] {
   try {
-    loadConfig(contextOf(values), {});
+    loadConfig(contextOf({ processor, ...values }), {});
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return [...(error as ConfigError).problems];
@@ -21,8 +27,9 @@ function problemsOf(values: Record<string, unknown>): string[] {
 
 describe('loadConfig', () => {
   it('fills secure defaults around the minimum configuration', () => {
-    const config = loadConfig(contextOf({ tenants: [tenant] }), {});
+    const config = loadConfig(contextOf({ processor, tenants: [tenant] }), {});
     expect(config).toMatchObject({
+      processor,
       region: 'eu-central-1',
       account: undefined,
       retentionDays: DEFAULTS.retentionDays,
@@ -33,17 +40,17 @@ describe('loadConfig', () => {
       mmdbPath: undefined,
       allowedRegions: [...EU_REGIONS],
     });
-    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, sites: [] });
+    expect(config.tenants[0]).toEqual({ ...tenant, rateLimit: 50, burstLimit: 100, monthlyQuota: 1_000_000, sites: [], instructions: {}, auditorPrincipals: [] });
   });
 
   it('parses -c overrides, which arrive as strings', () => {
     const config = loadConfig(
-      contextOf({ tenants: JSON.stringify([tenant]), retentionDays: '90', allowedRegions: '["eu-central-1"]', account: '123456789012' }),
+      contextOf({ processor: JSON.stringify(processor), tenants: JSON.stringify([tenant]), retentionDays: '90', allowedRegions: '["eu-central-1"]', account: '123456789012' }),
       {},
     );
     expect(config.retentionDays).toBe(90);
-    expect(loadConfig(contextOf({ tenants: [tenant], visitShards: '16' }), {}).visitShards).toBe(16);
-    const raised = loadConfig(contextOf({ tenants: [tenant], accountConcurrencyLimit: '5000', reservedConcurrency: '{"enrich":3000,"visits":1000}' }), {});
+    expect(loadConfig(contextOf({ processor, tenants: [tenant], visitShards: '16' }), {}).visitShards).toBe(16);
+    const raised = loadConfig(contextOf({ processor, tenants: [tenant], accountConcurrencyLimit: '5000', reservedConcurrency: '{"enrich":3000,"visits":1000}' }), {});
     expect(raised.reservedConcurrency).toEqual({ enrich: 3000, visits: 1000, visitorData: 10 });
     expect(config.allowedRegions).toEqual(['eu-central-1']);
     expect(config.account).toBe('123456789012');
@@ -55,7 +62,28 @@ describe('loadConfig', () => {
   });
 
   it('takes the account from the CDK environment when the context has none', () => {
-    expect(loadConfig(contextOf({ tenants: [tenant] }), { CDK_DEFAULT_ACCOUNT: '210987654321' }).account).toBe('210987654321');
+    expect(loadConfig(contextOf({ processor, tenants: [tenant] }), { CDK_DEFAULT_ACCOUNT: '210987654321' }).account).toBe('210987654321');
+  });
+
+  it('refuses a deployment without the processor identity and DPO, naming each missing fact', () => {
+    expect(problemsOf({ tenants: [tenant], processor: undefined }).join('\n')).toMatch(/processor: required for a deployment \(Art\. 30\(2\)\(a\)\)/);
+    const problems = problemsOf({ tenants: [tenant], processor: { name: 'P', dpo: { name: '' } } }).join('\n');
+    expect(problems).toMatch(/processor\.address: must be/);
+    expect(problems).toMatch(/processor\.registrationNumber: must be/);
+    expect(problems).toMatch(/processor\.dpo\.name: must name/);
+    expect(problems).toMatch(/processor\.dpo\.email: must be the DPO's e-mail address/);
+  });
+
+  it('lets the local run go on with demo processor values, and only the local run', () => {
+    expect(loadConfig(contextOf({ tenants: [tenant] }), {}, 'local').processor).toEqual(DEMO_PROCESSOR);
+    expect(loadConfig(contextOf({ processor, tenants: [tenant] }), {}, 'local').processor).toEqual(processor);
+    expect(() => loadConfig(contextOf({ tenants: [tenant] }), {}, 'deployment')).toThrow(ConfigError);
+  });
+
+  it('records controller instructions, checking their shape', () => {
+    const instructed = { ...tenant, instructions: { storeVisitsFrom: ['business'], retentionDays: '60', regions: ['eu-central-1'] } };
+    expect(loadConfig(contextOf({ processor, tenants: [instructed] }), {}).tenants[0]!.instructions).toEqual({ storeVisitsFrom: ['business'], retentionDays: 60, regions: ['eu-central-1'] });
+    expect(problemsOf({ tenants: [{ ...tenant, instructions: { colour: 'red' } }] }).join('\n')).toMatch(/tenants\[0\]\.instructions\.colour: unknown instruction/);
   });
 
   it.each([
@@ -102,7 +130,7 @@ describe('loadConfig', () => {
 
 describe('loadConfig: sites and publishable keys', () => {
   const site = { siteId: 'www.acme.example', publishableKey: 'pk_acme_0123456789abcdefghij', allowedOrigins: ['https://www.acme.example'] };
-  const withSites = (...sites: unknown[]) => ({ tenants: [{ ...tenant, sites }] });
+  const withSites = (...sites: unknown[]) => ({ processor, tenants: [{ ...tenant, sites }] });
 
   it('honours Global Privacy Control and Do Not Track unless told otherwise', () => {
     const config = loadConfig(contextOf(withSites(site)), {});

@@ -38,6 +38,7 @@ describe('the route manifest (lib/api/routes.ts)', () => {
         visitorData: enrichment.getLogicalId(enrichment.visitorDataFunction.function.node.defaultChild as CfnElement),
         dataSubjectRequests: enrichment.getLogicalId(enrichment.dataSubjectRequestsFunction.function.node.defaultChild as CfnElement),
         breachReport: enrichment.getLogicalId(enrichment.breachReporting.reportFunction.function.node.defaultChild as CfnElement),
+        complianceRegister: enrichment.getLogicalId(enrichment.complianceRegisterFunction.function.node.defaultChild as CfnElement),
         collect: enrichment.getLogicalId(enrichment.collectFunction.function.node.defaultChild as CfnElement),
       };
       const resources = template.toJSON().Resources as Record<string, { Properties: any }>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { composeApp, composeAppPublishingRegister } from '../../lib/app.js';
+import { composeApp, composeAppPublishingRegister, type PublishingOptions } from '../../lib/app.js';
 import { loadConfig } from '../../lib/config/load-config.js';
 
 import { REPO_ROOT, testDatabase } from '../support/repo-paths.js';
@@ -37,10 +37,9 @@ const CDK_JSON_CONTEXT = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'
  * The real app on a small MaxMind test database (fast to bundle). Without `publishRegister` the Art. 30
  * register upload is left out (it takes a second synthesis); with it, the app is composed exactly as bin/app.ts does.
  */
-export function buildTestApp(overrides: Record<string, unknown> = {}, { publishRegister = false } = {}) {
+export function buildTestApp(overrides: Record<string, unknown> = {}, { publishRegister = false, publishing = {} as PublishingOptions } = {}) {
   const context = { ...CDK_JSON_CONTEXT, ...TEST_CONTEXT, ...overrides };
   const app = new App({ context });
   const config = loadConfig(app.node, {});
-  const compose = publishRegister ? composeAppPublishingRegister : composeApp;
-  return { config, ...compose(app, config, TEST_DATABASE) };
+  return { config, ...(publishRegister ? composeAppPublishingRegister(app, config, TEST_DATABASE, publishing) : { ...composeApp(app, config, TEST_DATABASE), register: undefined }) };
 }

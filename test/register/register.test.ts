@@ -27,9 +27,9 @@ let markdown: string;
 beforeAll(() => {
   built = buildTestApp();
   stacks = synthesizeStackTemplates(built.app);
-  const documents = registerDocuments({ config: built.config, stacks, processorName: 'Processor B.V.', generatedAt: new Date('2026-03-01T00:00:00Z') });
-  register = JSON.parse(documents['register.json']) as Register;
-  markdown = documents['register.md'];
+  const { documents } = registerDocuments({ config: built.config, stacks, generatedAt: new Date('2026-03-01T00:00:00Z'), sourceCommit: 'abc123' });
+  register = JSON.parse(documents['register.json']!) as Register;
+  markdown = documents['register.md']!;
 }, 120_000);
 
 type Found = { stack: string; logicalId: string; type: string; properties: Record<string, any> };
@@ -147,21 +147,63 @@ describe('the Art. 30 register of the real app', () => {
     expect(register.controllers).toEqual(
       built.config.tenants.map((t) => ({ tenantId: t.id, name: t.name, contacts: t.contactEmails })),
     );
-    expect(register.processor).toEqual({ name: 'Processor B.V.', contacts: built.config.operationsEmails });
+    expect(register.processor).toEqual({ ...built.config.processor, contacts: built.config.operationsEmails });
+    expect(markdown).toContain(built.config.processor.address);
+    expect(markdown).toContain(built.config.processor.registrationNumber);
+    expect(markdown).toContain(built.config.processor.dpo.email);
   });
 
-  it('lists AWS as sub-processor with every resource type of the templates, all in eu-central-1', () => {
+  it('lists AWS as sub-processor with every resource type of the templates, regional ones in eu-central-1, IAM as global', () => {
     const services = register.subProcessors.flatMap((sub) => sub.services);
     const types = new Set(services.flatMap((s) => s.resourceTypes));
     expect(stacks.flatMap((s) => Object.values(s.template.Resources ?? {}).map((r) => r.Type)).filter((t) => !types.has(t))).toEqual([]);
-    expect(new Set(services.flatMap((s) => s.regions))).toEqual(new Set(['eu-central-1']));
+    const iam = services.find((s) => s.service.startsWith('AWS Identity and Access Management'))!;
+    expect(iam.regions).toEqual([expect.stringMatching(/^global/)]);
+    const regional = services.filter((s) => !s.resourceTypes.some((t) => /^AWS::(IAM|Organizations)::/.test(t)));
+    expect(new Set(regional.flatMap((s) => s.regions))).toEqual(new Set(['eu-central-1']));
+    expect(register.subProcessors[0]!.name).toMatch(/Amazon\.com, Inc\. \(United States\)/);
     expect(services.map((s) => s.service)).toEqual(expect.arrayContaining(['AWS Lambda', 'Amazon DynamoDB', 'AWS Key Management Service (KMS)']));
   });
 
-  it('declares no third-country transfer, with the reasons', () => {
-    expect(register.transfers.thirdCountryTransfers).toBe('none');
+  it('stores only in the EU, and discloses remote access under SCCs, US-law exposure and e-mail notices', () => {
     expect(register.transfers.regions).toEqual(['eu-central-1']);
     expect(register.transfers.safeguards.join('\n')).toMatch(/REGIONAL/);
+    const transfers = register.transfers.thirdCountryTransfers;
+    expect(transfers.find((t) => /Remote access by AWS personnel/.test(t.what))?.safeguard).toMatch(/Standard Contractual Clauses/);
+    expect(transfers.find((t) => /CLOUD Act/.test(t.what))?.recipient).toMatch(/Amazon\.com, Inc\. is a United States company/);
+    expect(transfers.find((t) => /E-mail notices/.test(t.what))?.countries).toMatch(/mail provider/);
+    expect(markdown).toMatch(/CLOUD Act/);
+  });
+
+  it('says which API methods take a key, an IAM signature or nothing, as the templates do', () => {
+    const measure = register.securityMeasures.find((m) => m.id === 'api-keys-and-usage-plans')!;
+    expect(measure.description).not.toMatch(/Every API method requires an API key/);
+    const methods = resourcesOf('AWS::ApiGateway::Method');
+    const publicCount = methods.filter((m) => m.properties.ApiKeyRequired !== true && m.properties.AuthorizationType !== 'AWS_IAM').length;
+    expect(publicCount).toBeGreaterThan(0);
+    expect(measure.description).toMatch(/Public method\(s\) .*POST \/v1\/data-subject-requests/);
+    expect(measure.description).toMatch(/Operator method\(s\) POST \/v1\/operator\/breaches take no API key but an AWS SigV4 signature/);
+    expect(measure.description).toContain(`${methods.filter((m) => m.properties.ApiKeyRequired === true).length} API method(s) require`);
+  });
+
+  it('lists the personal data actually processed besides visits: requesters, controller contacts, operator identities', () => {
+    const categories = register.processing.personalData.map((c) => c.category);
+    expect(categories).toEqual(expect.arrayContaining([
+      "Data-subject requester's contact details and message",
+      'Controller contact details',
+      'Operator and auditor identities',
+    ]));
+    expect(register.processing.personalData.find((c) => c.category === 'Controller contact details')!.storedAs.length).toBe(
+      built.config.tenants.reduce((n, t) => n + t.contactEmails.length, 0) + built.config.operationsEmails.length,
+    );
+  });
+
+  it('states its organisational measures with what carries each out, and is stamped with time and source commit', () => {
+    expect(register.organisationalMeasures.length).toBeGreaterThanOrEqual(10);
+    for (const m of register.organisationalMeasures) expect(m.implementedBy).not.toBe('');
+    expect(register.generatedAt).toBe('2026-03-01T00:00:00.000Z');
+    expect(register.generatedFrom.sourceCommit).toBe('abc123');
+    expect(markdown).toContain('source commit abc123');
   });
 
   it('has the Art. 30(2)(a)–(d) headings in the Markdown', () => {
@@ -250,15 +292,19 @@ describe('bin/register.ts', () => {
     try {
       const { stderr } = await promisify(execFile)(
         'npx',
-        ['tsx', 'bin/register.ts', '--out', out, '--processor-name', 'Processor B.V.', '-c', `mmdbPath=${TEST_DATABASE}`, '-c', 'retentionDays=14'],
+        ['tsx', 'bin/register.ts', '--out', out, '-c', `mmdbPath=${TEST_DATABASE}`, '-c', 'retentionDays=14'],
         { cwd: REPO_ROOT },
       );
       expect(stderr).toContain(`wrote ${path.join(out, 'register.md')}`);
       const written = JSON.parse(await readFile(path.join(out, 'register.json'), 'utf8')) as Register;
-      const cdkJson = JSON.parse(await readFile(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: { tenants: Array<{ id: string }> } };
+      const cdkJson = JSON.parse(await readFile(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: { tenants: Array<{ id: string }>; processor: { name: string } } };
       expect(written.controllers.map((c) => c.tenantId)).toEqual(cdkJson.context.tenants.map((t) => t.id));
       expect(written.generatedFrom.configuration.retentionDays).toBe(14);
-      expect(written.processor.name).toBe('Processor B.V.');
+      expect(written.processor.name).toBe(cdkJson.context.processor.name);
+      expect(written.generatedFrom.sourceCommit).toMatch(/^[0-9a-f]{40}(\+dirty)?$/);
+      for (const tenant of cdkJson.context.tenants) {
+        expect(JSON.parse(await readFile(path.join(out, 'controllers', tenant.id, 'register.json'), 'utf8')).controller.tenantId).toBe(tenant.id);
+      }
       expect(await readFile(path.join(out, 'register.md'), 'utf8')).toMatch(/^## 3\. Transfers .* Art\. 30\(2\)\(c\)/m);
     } finally {
       await rm(out, { recursive: true, force: true });

@@ -97,6 +97,14 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
     ],
   },
+  ComplianceRegister: {
+    job: "Serves the calling controller its view of the Art. 30 register, published in the audit bucket; reads nothing else.",
+    may: [
+      ownLogs('ComplianceRegister'),
+      { actions: ['s3:GetObject', 's3:GetObjectVersion'], on: objects('AuditTrail/Bucket', 'register/controllers/*'), why: 'the published controller views, never the trail files or the whole register' },
+      { actions: ['kms:Decrypt'], on: resource('AuditTrail/Key'), via: 's3', why: 'the audit bucket is SSE-KMS' },
+    ],
+  },
   'BreachReporting/Report': {
     job: 'Stores a breach report in the locked register, then notifies the affected controllers (or queues a retry).',
     may: [
@@ -141,7 +149,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
   },
   // CDK's AWS SDK custom-resource function (one per stack, fixed construct id): runs at deployment only.
   AWS679f53fac002430cb0da5b7982bd2287: {
-    job: 'Publishes the Art. 30 register (JSON and Markdown) to the audit bucket when a deployment changes it.',
+    job: "Publishes the Art. 30 register (JSON and Markdown), the controllers' views, the change record and the deployment facts to the audit bucket when a deployment changes them.",
     may: [
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: logStreams('Register/Logs/LogGroup'), why: 'writes its own log group, and no other' },
       { actions: ['s3:PutObject'], on: objects('AuditTrail/Bucket', 'register/*'), why: 'the register documents, next to (never over) the trail files' },
@@ -197,7 +205,10 @@ export const MUST_BE_DENIED: readonly Denial[] = [
   { who: '*', actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'], on: allOf('**'), why: 'destroying a key destroys the data; grants would hand it on' },
   { who: '*', actions: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors'], on: allOf('**'), why: 'the audit trail is out of reach of what it audits' },
   { who: '*', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], on: objects('AuditTrail/Bucket', 'AWSLogs/*'), why: 'functions neither read nor forge trail files' },
-  { who: '*', actions: ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention'], on: objects('AuditTrail/Bucket', '*'), why: 'nothing in the audit bucket is read back, deleted or unlocked by a function' },
+  { who: '*', actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention'], on: objects('AuditTrail/Bucket', '*'), why: 'nothing in the audit bucket is deleted or unlocked by a function' },
+  { who: { allBut: ['ComplianceRegister'] }, actions: ['s3:GetObject'], on: objects('AuditTrail/Bucket', '*'), why: 'nothing in the audit bucket is read back by a function but the controllers\' register views' },
+  { who: ['ComplianceRegister'], actions: ['s3:GetObject'], on: objects('AuditTrail/Bucket', 'register/sample-object.json'), why: 'the whole register (files directly under register/, here the catalog\'s sample object) names every controller: a controller sees its own view only' },
+  { who: ['ComplianceRegister'], actions: ['s3:GetObject'], on: objects('AuditTrail/Bucket', 'unrelated/*'), why: 'nothing outside the controller views: no audit packs, no other object' },
   { who: '*', actions: ['iam:PassRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'], on: allOf('**'), why: 'no privilege escalation through another role' },
   { who: '*', actions: ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:InvokeFunction'], on: allOf('**'), why: 'no function changes or calls another' },
   { who: '*', actions: ['logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy'], on: allOf('**'), why: "logs are written, never read back or shortened by a function" },

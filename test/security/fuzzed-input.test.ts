@@ -113,10 +113,13 @@ describe('every route, fuzzed', () => {
         const status = result!.statusCode;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         expect(status >= 200 && status < 300 || status >= 400 && status < 500, `status ${status}\n${context}`).toBe(true);
-        // Only a preflight or a page view (204) answers without a body; only the snippet with JavaScript.
+        // Only a preflight or a page view (204) answers without a body; only the snippet with JavaScript;
+        // only a register view asked for as a page with HTML.
         const json = String(result!.headers?.['content-type'] ?? '').startsWith('application/json');
         const body = json ? JSON.parse(result!.body) : undefined;
-        expect(json || status === 204 || key === 'GET /v1/snippet.js', `a non-JSON answer\n${context}`).toBe(true);
+        const html = String(result!.headers?.['content-type'] ?? '').startsWith('text/html');
+        if (html) expect(key === 'GET /v1/compliance/register' && status < 300 && result!.body.startsWith('<!doctype html>'), context).toBe(true);
+        expect(json || html || status === 204 || key === 'GET /v1/snippet.js', `a non-JSON answer\n${context}`).toBe(true);
         expect(HEALTHY_STATUS[key]?.(status) ?? true, `status ${status} with every dependency healthy\n${context}`).toBe(true);
         if (status >= 400) {
           expect(body, context).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z][A-Z0-9_]*$/), message: expect.any(String) }) });

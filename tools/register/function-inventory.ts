@@ -29,11 +29,15 @@ interface Route {
 function apiRoutes(index: TemplateIndex): Route[] {
   return [...index.resources('AWS::ApiGateway::Method')].flatMap((method) => {
     const integration = isObject(method.properties.Integration) ? method.properties.Integration : {};
-    const path = resourcePath(index, method, method.properties.ResourceId);
     return [...referencedLogicalIds(integration.Uri)]
       .filter((id) => index.resource(method.stackName, id)?.type === 'AWS::Lambda::Function')
-      .map((target) => ({ stackName: method.stackName, route: `${String(method.properties.HttpMethod)} ${path}`, target }));
+      .map((target) => ({ stackName: method.stackName, route: methodRoute(index, method), target }));
   });
+}
+
+/** `METHOD /path` of an AWS::ApiGateway::Method. */
+export function methodRoute(index: TemplateIndex, method: ResourceRef & { readonly properties: Readonly<Record<string, unknown>> }): string {
+  return `${String(method.properties.HttpMethod)} ${resourcePath(index, method, method.properties.ResourceId)}`;
 }
 
 function resourcePath(index: TemplateIndex, from: ResourceRef, resourceId: unknown): string {

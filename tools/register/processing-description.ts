@@ -27,6 +27,18 @@ export const DATA_SUBJECTS = [
     description:
       "People working for the organisations identified as visitors (the controller's business prospects); sole traders can be identified through their organisation.",
   },
+  {
+    category: 'Data-subject requesters',
+    description: 'People who send an access, erasure or other request through the public request form; usually website visitors.',
+  },
+  {
+    category: 'Controller contacts',
+    description: "The controllers' DPOs and privacy contacts named in the configuration, who receive notices.",
+  },
+  {
+    category: 'Operators and auditors',
+    description: "The processor's staff and the controllers' auditors who use AWS in this account; the audit trail names them.",
+  },
 ] as const;
 
 /**
@@ -82,14 +94,34 @@ export function personalDataCategories(index: TemplateIndex, stores: readonly Re
       storedAs: wafLogs,
     });
   }
+  categories.push(
+    {
+      category: "Data-subject requester's contact details and message",
+      description:
+        'Name (optional), e-mail address, request type and free-text message sent to the public request form; IP addresses in the text are replaced. Not stored by the processor: forwarded once through the controller\'s notice topic to its mailboxes.',
+      storedAs: [],
+    },
+    {
+      category: 'Controller contact details',
+      description: 'E-mail addresses of the controllers\' DPOs/contacts (and of the processor\'s operations team): in the deployment configuration, the topics\' e-mail subscriptions and the published register.',
+      storedAs: [...index.resources('AWS::SNS::Subscription')].filter((s) => s.properties.Protocol === 'email').map(pathOf),
+    },
+  );
   const audit = stores.filter((store) => store.basis === 'audit-trail').map((store) => pathOf(store.resource));
   if (audit.length > 0) {
-    categories.push({
-      category: 'Audit events',
-      description:
-        'Who called which AWS API when, including item-level events on the visits table that name item keys (tenant, visit time and id) and can name a visitor pseudonym.',
-      storedAs: audit,
-    });
+    categories.push(
+      {
+        category: 'Audit events',
+        description:
+          'Who called which AWS API when, including item-level events on the visits table that name item keys (tenant, visit time and id) and can name a visitor pseudonym.',
+        storedAs: audit,
+      },
+      {
+        category: 'Operator and auditor identities',
+        description: 'IAM user and role names, session names (often an e-mail address), source IP addresses and user agents of the people who call AWS APIs in this account, as CloudTrail records them.',
+        storedAs: audit,
+      },
+    );
   }
   return categories;
 }

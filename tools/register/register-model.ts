@@ -1,18 +1,21 @@
 import type { RetentionBasis } from '../../lib/retention/retention-limits.js';
 import type { ResourceRef } from '../../lib/retention/stack-templates.js';
+import type { ProcessorIdentity } from '../../lib/config/app-config.js';
 
 /** The record of processing activities (GDPR Art. 30(2)) as data: register.json; register.md renders it. */
 export interface Register {
-  readonly schema: 'eu-ip-enrichment/art30-register/v1';
-  /** Absent in published copies, so that an unchanged register gives an unchanged document. */
-  readonly generatedAt?: string;
+  readonly schema: 'eu-ip-enrichment/art30-register/v2';
+  /** When this copy was generated (the synth that published it, or the CLI run). */
+  readonly generatedAt: string;
   readonly generatedFrom: {
     readonly toolVersion: string;
+    /** The git commit of the source the templates were synthesized from (`+dirty` with uncommitted changes). */
+    readonly sourceCommit: string;
     readonly stacks: ReadonlyArray<{ readonly name: string; readonly region: string | undefined; readonly resourceCount: number }>;
     readonly configuration: Readonly<Record<string, unknown>>;
   };
-  /** Art. 30(2)(a). */
-  readonly processor: { readonly name: string; readonly contacts: readonly string[] };
+  /** Art. 30(2)(a): name and contact details of the processor and its data protection officer. */
+  readonly processor: ProcessorIdentity & { readonly contacts: readonly string[] };
   readonly controllers: ReadonlyArray<{ readonly tenantId: string; readonly name: string; readonly contacts: readonly string[] }>;
   /** Art. 30(2)(b). */
   readonly processing: {
@@ -23,13 +26,15 @@ export interface Register {
   };
   /** Art. 30(2)(c). */
   readonly transfers: {
-    readonly thirdCountryTransfers: 'none';
+    /** Where the data is stored and processed: the regions of the stacks. */
     readonly regions: readonly string[];
+    /** Transfers, and access under a third country's law, that can happen although nothing is stored outside the EU. */
+    readonly thirdCountryTransfers: readonly ThirdCountryTransfer[];
     readonly safeguards: readonly string[];
   };
   /** Art. 30(2)(d) with Art. 32(1). */
   readonly securityMeasures: readonly SecurityMeasure[];
-  readonly organisationalMeasures: readonly string[];
+  readonly organisationalMeasures: readonly OrganisationalMeasure[];
   readonly recipients: ReadonlyArray<{ readonly recipient: string; readonly receives: string }>;
   readonly subProcessors: ReadonlyArray<{
     readonly name: string;
@@ -38,6 +43,22 @@ export interface Register {
   }>;
   /** Art. 30(1)(f): the time limits for erasure, store by store. */
   readonly retention: readonly StoreEntry[];
+}
+
+export interface ThirdCountryTransfer {
+  readonly what: string;
+  /** Who receives or may access the data, and where. */
+  readonly recipient: string;
+  readonly countries: string;
+  /** Art. 44–49 basis or safeguard, or why none applies. */
+  readonly safeguard: string;
+}
+
+export interface OrganisationalMeasure {
+  readonly area: string;
+  readonly measure: string;
+  /** The tool, test or document that carries it out, when there is one in this repository. */
+  readonly implementedBy: string;
 }
 
 export interface RegisterResource {

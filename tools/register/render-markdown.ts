@@ -13,13 +13,17 @@ export function renderRegisterMarkdown(register: Register): string {
   const lines: string[] = [
     '# Record of processing activities (GDPR Art. 30(2))',
     '',
-    `Generated${register.generatedAt ? ` ${register.generatedAt}` : ''} by ${register.generatedFrom.toolVersion} from the deployment configuration and the synthesized ` +
+    `Generated ${register.generatedAt} by ${register.generatedFrom.toolVersion} from source commit ${register.generatedFrom.sourceCommit}, the deployment configuration and the synthesized ` +
       `CloudFormation templates of ${register.generatedFrom.stacks.map((s) => `${s.name} (${s.region}, ${s.resourceCount} resources)`).join(', ')}. ` +
       'Do not edit: regenerate with `npm run register`.',
     '',
     ARTICLE_30_HEADINGS.a,
     '',
-    `**Processor:** ${register.processor.name} — ${register.processor.contacts.join(', ') || 'no contact configured'}`,
+    `**Processor:** ${register.processor.name}, ${register.processor.address}; ${register.processor.registrationNumber}`,
+    '',
+    `**Data protection officer:** ${register.processor.dpo.name} <${register.processor.dpo.email}>`,
+    '',
+    `**Operations contact:** ${register.processor.contacts.join(', ') || 'none configured'}`,
     '',
     table(
       ['Controller', 'Tenant id', 'Contact (DPO)'],
@@ -59,7 +63,14 @@ export function renderRegisterMarkdown(register: Register): string {
     '',
     ARTICLE_30_HEADINGS.c,
     '',
-    `**None.** All processing takes place in ${register.transfers.regions.join(', ')}. Safeguards:`,
+    `Data is stored and processed only in ${register.transfers.regions.join(', ')} (EU). Transfers and third-country access that remain possible:`,
+    '',
+    table(
+      ['What', 'Recipient', 'Countries', 'Safeguard'],
+      register.transfers.thirdCountryTransfers.map((t) => [t.what, t.recipient, t.countries, t.safeguard]),
+    ),
+    '',
+    'Why nothing is stored or processed outside the EU:',
     '',
     ...register.transfers.safeguards.map((s) => `- ${s}`),
     '',
@@ -74,7 +85,7 @@ export function renderRegisterMarkdown(register: Register): string {
     '',
     '### Organisational measures',
     '',
-    ...register.organisationalMeasures.map((m) => `- ${m}`),
+    table(['Area', 'Measure', 'Carried out by'], register.organisationalMeasures.map((m) => [m.area, m.measure, m.implementedBy])),
     '',
     '## 5. Recipients and sub-processors',
     '',

@@ -1,6 +1,6 @@
 import type { RetainedStore } from '../../lib/retention/retained-stores.js';
 import { directTarget, isObject, type ResourceRef, type TemplateIndex } from '../../lib/retention/stack-templates.js';
-import { functionRole } from './function-inventory.js';
+import { functionRole, methodRoute } from './function-inventory.js';
 import { registerResource, type SecurityMeasure } from './register-model.js';
 
 type Resource = ResourceRef & { readonly properties: Readonly<Record<string, unknown>> };
@@ -68,7 +68,7 @@ export function securityMeasures(index: TemplateIndex, stores: readonly Retained
       id: 'api-keys-and-usage-plans',
       article32: ['b'],
       title: 'Per-controller API keys, throttling and quotas',
-      description: 'Every API method requires an API key; each controller has its own key and usage plan (rate, burst, monthly quota), and the functions map keys to tenants so no controller reaches another controller\'s data.',
+      description: apiAccessDescription(index),
       evidence: [
         ...all('AWS::ApiGateway::Method').filter((method) => method.properties.ApiKeyRequired === true),
         ...all('AWS::ApiGateway::UsagePlan').filter((plan) => isObject(plan.properties.Throttle) && isObject(plan.properties.Quota)),
@@ -180,6 +180,21 @@ function deniesInsecureTransport(document: unknown): boolean {
   return statements.some(
     (s) => s.Effect === 'Deny' && isObject(s.Condition) && isObject(s.Condition.Bool) && String(s.Condition.Bool['aws:SecureTransport']) === 'false',
   );
+}
+
+/** What each API method requires of its caller, from the methods' properties: key, IAM signature or nothing. */
+function apiAccessDescription(index: TemplateIndex): string {
+  const methods = [...index.resources('AWS::ApiGateway::Method')];
+  const routesWhere = (test: (p: Readonly<Record<string, unknown>>) => boolean) =>
+    methods.filter((m) => test(m.properties)).map((m) => methodRoute(index, m)).sort();
+  const keyed = routesWhere((p) => p.ApiKeyRequired === true);
+  const signed = routesWhere((p) => p.ApiKeyRequired !== true && p.AuthorizationType === 'AWS_IAM');
+  const open = routesWhere((p) => p.ApiKeyRequired !== true && p.AuthorizationType !== 'AWS_IAM');
+  return [
+    `${keyed.length} API method(s) require a controller's API key (${keyed.join(', ')}); each controller has its own key and usage plan (rate, burst, monthly quota), and the functions map keys to tenants so no controller reaches another controller's data.`,
+    signed.length > 0 ? `Operator method(s) ${signed.join(', ')} take no API key but an AWS SigV4 signature of an IAM principal allowed execute-api:Invoke.` : '',
+    open.length > 0 ? `Public method(s) ${open.join(', ')} take neither (data subjects have no account): they are throttled per method and by the firewall's per-IP limit, and store nothing.` : '',
+  ].filter(Boolean).join(' ');
 }
 
 function endpointTypes(api: Resource): unknown[] {

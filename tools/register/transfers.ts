@@ -4,9 +4,10 @@ import { describeResource, isObject, type TemplateIndex } from '../../lib/retent
 import type { Register } from './register-model.js';
 
 /**
- * Transfers to third countries: none, with the reasons the templates and the configuration give.
- * Refuses to produce a register for a stack outside the EU (or without a fixed region) rather than
- * claim something untrue.
+ * Where the data is processed (the stacks' EU regions), the transfers and third-country access that
+ * remain possible although nothing is stored outside the EU, and the safeguards the templates and the
+ * configuration give. Refuses to produce a register for a stack outside the EU (or without a fixed
+ * region) rather than claim something untrue.
  */
 export function transfers(index: TemplateIndex, config: AppConfig): Register['transfers'] {
   for (const stack of index.stacks) {
@@ -21,9 +22,40 @@ export function transfers(index: TemplateIndex, config: AppConfig): Register['tr
     ...regionDenyPolicies(index, config),
     ...regionalApis(index),
     ...noCopiesOutsideTheRegion(index),
-    'AWS processes the data only in the region of each resource; remote access by AWS personnel is governed by the AWS Data Processing Addendum (with its Standard Contractual Clauses).',
+    'Data at rest is encrypted with customer-managed KMS keys whose key policies name the services and roles that may use them; AWS personnel cannot read it without a use of the key that the audit trail records.',
   ];
-  return { thirdCountryTransfers: 'none', regions, safeguards };
+  return { regions, thirdCountryTransfers: possibleTransfers(config), safeguards };
+}
+
+/** Stated, not derived: they follow from who AWS is and how notices travel, not from a template property. */
+function possibleTransfers(config: AppConfig): Register['transfers']['thirdCountryTransfers'] {
+  return [
+    {
+      what: 'Remote access by AWS personnel for support, maintenance and security operations (follow-the-sun), to any data of the resources above',
+      recipient: 'Amazon Web Services EMEA SARL and its affiliates, including Amazon Web Services, Inc. (United States)',
+      countries: 'Countries where AWS affiliates operate, including the United States',
+      safeguard: 'Standard Contractual Clauses (Commission Decision (EU) 2021/914, processor-to-processor module) incorporated in the AWS Data Processing Addendum, Art. 46(2)(c) GDPR; encryption with customer-managed keys.',
+    },
+    {
+      what: 'Disclosure compelled under United States law (CLOUD Act, 18 U.S.C. § 2713; FISA section 702) of data held by AWS, wherever it is stored',
+      recipient: 'US authorities, through Amazon Web Services EMEA SARL, whose parent Amazon.com, Inc. is a United States company',
+      countries: 'United States',
+      safeguard:
+        'No Art. 46 safeguard removes this exposure. Mitigations: customer-managed KMS keys (use of a key is logged), AWS\'s contractual commitment to challenge and notify of such requests, and the processor\'s duty to inform the controllers (agreement 2.4) of any request it learns of. Controllers should weigh it in their transfer impact assessment (see npm run dpia).',
+    },
+    {
+      what: 'E-mail notices: breach notifications, forwarded data-subject requests (with the requester\'s name, e-mail address and message), change notices and instruction warnings',
+      recipient: `Each controller's configured contact mailboxes (${config.tenants.length} controller(s)), delivered by Amazon SNS e-mail; mailbox providers are chosen by the controller and may be anywhere`,
+      countries: 'Wherever the controller\'s mail provider stores and routes mail; unknown to the processor',
+      safeguard: 'Sent to the controller itself on its instructions (the controller is the recipient, not a third party). Notices carry no visitor IP address; the processor does not choose the mailbox provider.',
+    },
+    {
+      what: 'E-mail alarms to the processor\'s operations team (no visitor data: metric names, thresholds, resource names)',
+      recipient: `The processor's operations mailboxes (${config.operationsEmails.join(', ') || 'none configured'})`,
+      countries: 'Wherever the processor\'s mail provider stores mail',
+      safeguard: 'Contains no personal data of data subjects.',
+    },
+  ];
 }
 
 function regionDenyPolicies(index: TemplateIndex, config: AppConfig): string[] {

@@ -1,4 +1,3 @@
-import { MAX_VISIT_SHARDS } from '../visits/table-schema.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
 /**
@@ -20,13 +19,6 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   const value = env[name];
   if (value === undefined || value.trim() === '') throw new Error(`environment variable ${name} is not set`);
   return value;
-}
-
-/** VISIT_SHARDS as set by the stack: partition keys per tenant, 1 to MAX_VISIT_SHARDS. */
-export function visitShardsFrom(text: string): number {
-  const shards = Number(text);
-  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
-  return shards;
 }
 
 /** RETENTION_DAYS as set by the stack: a whole number of days from 1 to 3650. */

@@ -12,6 +12,19 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
   return { statusCode, headers: { ...SECURITY_HEADERS }, body: JSON.stringify(body) };
 }
 
+/** A self-contained page (no scripts, no external resources, no framing) with the same security headers. */
+export function htmlResponse(statusCode: number, body: string): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    },
+    body,
+  };
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }

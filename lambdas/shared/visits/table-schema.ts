@@ -73,3 +73,10 @@ export const siteMinuteKey = (tenantId: string, siteId: string, epochMinute: num
   [VISITS_TABLE.partitionKey]: `SITE#${tenantId}#${siteId}`,
   [VISITS_TABLE.sortKey]: `MINUTE#${epochMinute}`,
 });
+
+/** VISIT_SHARDS as set by the stack: partition keys per tenant, 1 to MAX_VISIT_SHARDS. */
+export function visitShardsFrom(text: string): number {
+  const shards = Number(text);
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_VISIT_SHARDS) throw new Error(`VISIT_SHARDS must be a whole number from 1 to ${MAX_VISIT_SHARDS}`);
+  return shards;
+}

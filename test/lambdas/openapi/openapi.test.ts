@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createComplianceRegisterApi } from '../../../lambdas/compliance-register/compliance-register-api.js';
 import { createEnrichApi } from '../../../lambdas/enrich/enrich-api.js';
 import { createEnricher } from '../../../lambdas/shared/enrichment/enricher.js';
 import { MmdbDatabase } from '../../../lambdas/shared/enrichment/mmdb-database.js';
@@ -17,6 +18,7 @@ import { BROWSER_USER_AGENT, collectorHarness, SHOP_KEY, type CollectorHarness }
 import { ControllerTopics } from '../../data-subjects/support/controller-topics.js';
 import { requestsHarness, type RequestsHarness } from '../../data-subjects/support/requests-harness.js';
 import { visitorDataHarness, type VisitorDataHarness } from '../../data-subjects/support/visitor-data-harness.js';
+import { sampleView } from '../../compliance/support/sample-view.js';
 
 const openapi = JSON.parse(readFileSync(path.join(REPO_ROOT, 'lib/api/openapi.json'), 'utf8'));
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -121,6 +123,14 @@ describe('the handlers against lib/api/openapi.json', () => {
     }),
     createLogger('openapi-test'),
   );
+  // A published view for tenant-a only (a fixture: the content is tested in test/compliance).
+  const complianceRegister = httpApi(
+    createComplianceRegisterApi({
+      tenants: TenantDirectory.fromJson(JSON.stringify(TEST_TENANT_KEYS)),
+      views: async (tenantId) => (tenantId === 'tenant-a' ? sampleView('tenant-a', 'Tenant A B.V.') : undefined),
+    }),
+    createLogger('openapi-test'),
+  );
   const exercised = new Set<string>();
 
   beforeAll(async () => {
@@ -141,6 +151,7 @@ describe('the handlers against lib/api/openapi.json', () => {
     if (parts.resource === '/v1/visits') return visits.call(parts);
     if (parts.resource.startsWith('/v1/visitor-data/')) return visitorData.call(parts);
     if (parts.resource === '/v1/data-subject-requests') return requests.call(parts);
+    if (parts.resource === '/v1/compliance/register') return jsonOf(await complianceRegister(proxyEvent(parts), lambdaContext('compliance-register')));
     if (parts.resource === '/v1/collect' || parts.resource === '/v1/snippet.js') return collector.call(parts);
     let result!: Awaited<ReturnType<typeof enrich>>;
     await capturedOutput(async () => {
@@ -224,6 +235,10 @@ describe('the handlers against lib/api/openapi.json', () => {
     ['a data-subject request too large', submit({ ...dsr, message: 'x'.repeat(40_000) }), 413],
     ['a data-subject request as a form', submit('type=access', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415],
     ['a data-subject request that cannot be forwarded', submit({ ...dsr, tenantId: 'tenant-gone' }), 503],
+    ['a register view', { method: 'GET', resource: '/v1/compliance/register' }, 200],
+    ['a register view not published yet', { method: 'GET', resource: '/v1/compliance/register', apiKeyId: 'key-tenant-b' }, 404],
+    ['a register view in an unknown format', { method: 'GET', resource: '/v1/compliance/register', query: { format: 'pdf' } }, 400],
+    ['a register view without a key', { method: 'GET', resource: '/v1/compliance/register', apiKeyId: null }, 403],
     ['a page view', beacon(pageView), 204],
     ['a page view from a foreign origin', beacon(pageView, { Origin: 'https://evil.example' }), 403],
     ['a page view off the site', beacon({ ...pageView, pageUrl: 'https://evil.example/' }), 400],

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createComplianceRegisterApi } from '../../../lambdas/compliance-register/compliance-register-api.js';
+import { s3RegisterViews } from '../../../lambdas/compliance-register/register-views.js';
+import { controllerViewKey } from '../../../lambdas/shared/compliance/controller-register-view.js';
+import { sampleView } from '../../compliance/support/sample-view.js';
 import { API_ROUTES, findRoute, routeKey, type RouteFunction } from '../../../lib/api/routes.js';
 import { withCors } from '../../../lambdas/data-subject-requests/cors.js';
 import { createDataSubjectRequestsApi, newRequestReference } from '../../../lambdas/data-subject-requests/data-subject-requests-api.js';
@@ -83,6 +87,7 @@ const EXAMPLES: Readonly<Partial<Record<string, (sample: RouteSample) => EventPa
     body: { tenantId: TENANT_A.tenantId, siteId, type: 'access', message: `Which visits of mine to ${pageUrl} from ${ip} do you hold?`, contact: { email: 'jane.doe@example.org', name: `Jane (${ip})` } },
   }),
   'OPTIONS /v1/data-subject-requests': () => ({ method: 'OPTIONS', resource: '/v1/data-subject-requests', apiKeyId: null, headers: { Origin: 'https://www.acme.example', 'Access-Control-Request-Method': 'POST' } }),
+  'GET /v1/compliance/register': () => ({ method: 'GET', resource: '/v1/compliance/register' }),
   'POST /v1/collect': ({ ip, pageUrl }) => ({
     method: 'POST',
     resource: '/v1/collect',
@@ -99,6 +104,8 @@ const EXAMPLES: Readonly<Partial<Record<string, (sample: RouteSample) => EventPa
     body: sampleReport({ reportId: randomUUID(), nature: `Visit log of ${pageUrl} with visitor ${ip} was exposed.`, affectedTenants: ['acme'] }),
   }),
 };
+
+const REGISTER_VIEWS_BUCKET = 'register-views-test';
 
 export type FunctionName = RouteFunction;
 export { routeKey };
@@ -159,6 +166,8 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
     const repository = new VisitsRepository({ client: table.documentClient, tableName: table.tableName, tenantId });
     return faults.error ? failingRepository(repository, faults.error) : repository;
   };
+  emulator.server.createBucket(REGISTER_VIEWS_BUCKET);
+  await breach.s3.send(new PutObjectCommand({ Bucket: REGISTER_VIEWS_BUCKET, Key: `register/${controllerViewKey('tenant-a')}`, Body: JSON.stringify(sampleView('tenant-a', 'Tenant A B.V.')) }));
   const noticeTopics = new Map(Object.values(TEST_TENANT_KEYS).map((tenantId) => [tenantId, emulator.server.createTopic(`notice-${tenantId}`).topicArn]));
 
   const handlers: Record<FunctionName, ProxyHandler> = {
@@ -187,6 +196,8 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       ),
     ),
     breachReport: reportBreachApi(reportDeps),
+    // tenant-a's view is published in a bucket of its own (the real S3 reader); tenant-b has none (404).
+    complianceRegister: httpApi(createComplianceRegisterApi({ tenants, views: s3RegisterViews(breach.s3, REGISTER_VIEWS_BUCKET, 'register/') }), createLogger('compliance-register')),
     collect: httpApi(
       createCollectorApi({
         enricher,

@@ -1,0 +1,20 @@
+/**
+ * The deployed names the audit pack needs to read the trail (lib/enrichment-stack.ts publishes them,
+ * resolved by CloudFormation, as register/deployment.json; tools/audit-pack reads them back).
+ */
+export interface DeploymentFacts {
+  readonly account: string;
+  readonly region: string;
+  readonly visitsTableArn: string;
+  readonly pseudonymSecretArn: string;
+  readonly breachRegisterBucket: string;
+  readonly auditBucket: string;
+  /** `<prefix><tenantId>` is a controller's notice topic. */
+  readonly tenantTopicArnPrefix: string;
+  /** The execution roles of the service's own functions: their accesses are the service, not people. */
+  readonly serviceRoleArns: Readonly<Record<ServiceRole, string>>;
+}
+
+export type ServiceRole = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'complianceRegister' | 'breachReport' | 'breachNotify';
+
+export const DEPLOYMENT_FACTS_FILE = 'deployment.json';

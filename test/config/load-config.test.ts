@@ -58,7 +58,7 @@ describe('loadConfig', () => {
 
   it('accepts a break-glass role on a dedicated path with its named administrator', () => {
     const breakGlass = { breakGlassRoleArnPattern: 'arn:aws:iam::*:role/break-glass/BreakGlass', breakGlassAdministratorArn: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' };
-    expect(loadConfig(contextOf({ tenants: [tenant], ...breakGlass }), {})).toMatchObject(breakGlass);
+    expect(loadConfig(contextOf({ processor, tenants: [tenant], ...breakGlass }), {})).toMatchObject(breakGlass);
   });
 
   it('takes the account from the CDK environment when the context has none', () => {

@@ -225,7 +225,7 @@ export class EnrichmentStack extends Stack {
           visitsTable: this.visits.table,
           visitsReaders: [this.visitsFunction.role, this.visitorDataFunction.role],
           pseudonymSecretNamePrefix: pseudonymKey.node.id,
-          pseudonymReaders: [this.visitsFunction.role, this.visitorDataFunction.role],
+          pseudonymReaders: [this.visitsFunction.role, this.visitorDataFunction.role, this.collectFunction.role],
           protectedBuckets: [this.auditTrail.bucket, this.breachRegister.bucket],
           breachTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
           breakGlassRoleArnPattern: config.breakGlassRoleArnPattern,

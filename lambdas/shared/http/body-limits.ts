@@ -8,6 +8,7 @@
 export const ROUTE_BODY_LIMITS = {
   '/v1/enrich': 16 * 1024,
   '/v1/visits': 8 * 1024,
+  '/v1/collect': 8 * 1024,
   '/v1/visitor-data/search': 1024,
   '/v1/visitor-data/erase': 1024,
   '/v1/data-subject-requests': 32 * 1024,

@@ -54,7 +54,10 @@ export function composeApp(app: App, config: AppConfig, databasePath: string, op
       ? new GuardrailStack(app, GUARDRAIL_STACK_NAME, {
           targetIds: config.guardrailTargets,
           allowedRegions: config.allowedRegions,
-          breakGlassRoleArnPattern: config.breakGlassRoleArnPattern,
+          breakGlass:
+            config.breakGlassRoleArnPattern === undefined || config.breakGlassAdministratorArn === undefined
+              ? undefined
+              : { roleArnPattern: config.breakGlassRoleArnPattern, administratorArn: config.breakGlassAdministratorArn },
         })
       : undefined;
   if (options.complianceChecks ?? true) {

@@ -3,6 +3,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { type Construct } from 'constructs';
 import { AuditTrail, REGISTER_PREFIX } from './audit/audit-trail.js';
 import { OffboardingReportKey } from './audit/offboarding-report-key.js';
+import { incidentDetectors } from './audit/trail-detectors.js';
 import { ControllerAuditorAccess } from './compliance/controller-auditor-access.js';
 import { DEPLOYMENT_FACTS_FILE, type DeploymentFacts } from './compliance/deployment-facts.js';
 import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, OperationalAlarms } from './breach/index.js';
@@ -10,7 +11,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
 import { EnrichmentApi } from './enrichment/enrichment-api.js';
 import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
-import { PseudonymKeys } from './enrichment/pseudonym-key.js';
+import { PseudonymKeys, pseudonymSecretName } from './enrichment/pseudonym-key.js';
 import { RequestCountersTable } from './enrichment/request-counters-table.js';
 import { VisitsTable } from './enrichment/visits-table.js';
 import { ServiceDashboard } from './observability/service-dashboard.js';
@@ -79,6 +80,8 @@ export class EnrichmentStack extends Stack {
     });
     this.firewall = new ApiFirewall(this, 'Firewall', {
       stage: this.api.api.deploymentStage,
+      publicRoutes: this.api,
+      backstopRequestsPerFiveMinutesPerIp: Math.max(...config.tenants.map((tenant) => tenant.rateLimit * 300 + tenant.burstLimit)),
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       collector: { path: COLLECT_ROUTE, requestsPerFiveMinutesPerIp: COLLECTOR_REQUESTS_PER_FIVE_MINUTES_PER_IP },
@@ -145,14 +148,12 @@ export class EnrichmentStack extends Stack {
       retentionDays: config.retentionDays,
       logEncryptionKey: logKey,
       environment: {
-        TENANT_TOPIC_ARNS: this.toJsonString(
-          Object.fromEntries(this.alertTopics.tenantIds.map((id) => [id, this.alertTopics.tenantTopic(id).topicArn])),
-        ),
+        TENANT_TOPIC_ARNS: this.toJsonString(this.alertTopics.requestTopicArns()),
         REQUEST_COUNTERS_TABLE_NAME: this.requestCounters.table.tableName,
         REQUEST_FORM_ORIGINS: this.toJsonString(Object.fromEntries(config.tenants.map((tenant) => [tenant.id, tenant.requestFormOrigins]))),
       },
     });
-    this.alertTopics.grantPublishToTenants(this.dataSubjectRequestsFunction.role);
+    this.alertTopics.grantPublishToRequestTopics(this.dataSubjectRequestsFunction.role);
     this.requestCounters.grantCounting(this.dataSubjectRequestsFunction.role);
 
     this.collectFunction = new ApiFunction(this, 'Collect', {
@@ -243,6 +244,18 @@ export class EnrichmentStack extends Stack {
 
     new OperationalAlarms(this, 'OperationalAlarms', {
       alertTopics: this.alertTopics,
+      trail: {
+        logGroup: this.auditTrail.logGroup,
+        detectors: incidentDetectors(this, {
+          visitsTable: this.visits.table,
+          visitsReaders: [this.visitsFunction.role, this.visitorDataFunction.role],
+          pseudonymSecretNamePrefix: pseudonymSecretName(this.stackName, ''),
+          pseudonymReaders: [this.visitsFunction.role, this.visitorDataFunction.role, this.collectFunction.role],
+          protectedBuckets: [this.auditTrail.bucket, this.breachRegister.bucket],
+          breachTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
+          breakGlassRoleArnPattern: config.breakGlassRoleArnPattern,
+        }),
+      },
       api: this.api.api,
       register: this.breachRegister,
       signals: misuse.signals,
@@ -255,6 +268,7 @@ export class EnrichmentStack extends Stack {
         this.collectFunction.function,
         this.breachReporting.reportFunction.function,
         this.breachReporting.notifyFunction.function,
+        this.breachReporting.deliveryCheckFunction.function,
       ],
     });
 

@@ -1,10 +1,11 @@
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError, badRequest } from '../shared/http/http-error.js';
 import { parseJsonBody } from '../shared/http/json-body.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { errorResponse, jsonResponse } from '../shared/http/responses.js';
-import { buildRecord, reportDigest, type StoredRecord } from '../breach-shared/breach-record.js';
+import { buildRecord, reportDigest, type Reporter, type StoredRecord } from '../breach-shared/breach-record.js';
 import { notifyAffectedTenants, type NotifyDependencies } from '../breach-shared/notify-tenants.js';
 import { recordKey } from '../breach-shared/register-layout.js';
 import type { BreachReport } from '../breach-shared/report-schema.js';
@@ -19,11 +20,18 @@ export interface ReportBreachDependencies extends NotifyDependencies {
 }
 
 /** A breach report is a few kilobytes of text; anything far larger is not one. */
-const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/operator/breaches'];
 
 /** POST /breaches (IAM-authorized operators only): the middleware stack around reportBreach. */
 export function reportBreachApi(deps: ReportBreachDependencies) {
-  return httpApi((event) => reportBreach(deps, parseJsonBody(event, MAX_BODY_BYTES)), deps.logger);
+  return httpApi((event) => reportBreach(deps, parseJsonBody(event, MAX_BODY_BYTES), reporterOf(event)), deps.logger);
+}
+
+/** The caller API Gateway authenticated (the route is AWS_IAM): a report nobody signed is not recorded. */
+export function reporterOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Reporter {
+  const { userArn, accountId, caller } = event.requestContext.identity;
+  if (!userArn) throw new HttpError(403, 'REPORTER_UNKNOWN', 'A breach report must be signed with AWS credentials (SigV4); no caller was authenticated.');
+  return { userArn, ...(accountId ? { accountId } : {}), ...(caller ? { caller } : {}) };
 }
 
 /**
@@ -35,16 +43,17 @@ export function reportBreachApi(deps: ReportBreachDependencies) {
  *   201 stored and every controller notified       200 the same, for a retried report
  *   202 stored, some notices queued for retry      503 stored, but a notice could be neither sent nor queued
  */
-export async function reportBreach(deps: ReportBreachDependencies, body: unknown): Promise<APIGatewayProxyResult> {
+export async function reportBreach(deps: ReportBreachDependencies, body: unknown, reportedBy: Reporter): Promise<APIGatewayProxyResult> {
   const validation = validateBreachReport(body, { tenantIds: deps.tenantIds, now: deps.now() });
   if (!validation.ok) {
     throw badRequest('INVALID_BREACH_REPORT', 'The breach report has missing or malformed fields.', { fields: validation.fields });
   }
-  const { stored, created } = await storeOnce(deps, validation.report);
+  const { stored, created } = await storeOnce(deps, validation.report, reportedBy);
   const { record } = stored;
   const outcome = await notifyAffectedTenants(deps, stored);
   const answer = {
     recordId: record.recordId,
+    status: record.status ?? 'confirmed',
     key: recordKey(record.recordId),
     sha256: stored.sha256,
     storedAt: record.storedAt,
@@ -69,9 +78,9 @@ export async function reportBreach(deps: ReportBreachDependencies, body: unknown
   return jsonResponse(202, answer);
 }
 
-async function storeOnce(deps: ReportBreachDependencies, report: BreachReport): Promise<{ stored: StoredRecord; created: boolean }> {
+async function storeOnce(deps: ReportBreachDependencies, report: BreachReport, reportedBy: Reporter): Promise<{ stored: StoredRecord; created: boolean }> {
   const digest = reportDigest(report);
-  const record = buildRecord(report, deps.now(), deps.retentionYears);
+  const record = buildRecord(report, deps.now(), deps.retentionYears, reportedBy);
   const existing = await deps.register.findRecord(record.recordId);
   if (existing) return { stored: sameReportOrConflict(existing, digest), created: false };
 

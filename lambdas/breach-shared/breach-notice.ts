@@ -1,5 +1,6 @@
 import { redactIps } from '../shared/logging/redact.js';
 import type { StoredRecord } from './breach-record.js';
+import type { CategoriesAndCount } from './report-schema.js';
 
 export interface BreachNotice {
   /** ASCII and under 100 characters: what SNS accepts as an e-mail subject. */
@@ -15,14 +16,20 @@ export interface BreachNotice {
  */
 export function renderBreachNotice({ record, sha256 }: StoredRecord, tenantId: string): BreachNotice {
   const { report } = record;
-  const subject = record.updateOf
-    ? `Update to personal data breach notice ${record.recordId}`
-    : `Personal data breach notice ${record.recordId}`;
+  const withdrawn = record.status === 'withdrawn';
+  const subject = withdrawn
+    ? `Withdrawal of personal data breach notice ${record.updateOf}`
+    : record.updateOf
+      ? `Update to personal data breach notice ${record.recordId}`
+      : `Personal data breach notice ${record.recordId}`;
   const list = (items: readonly string[]) => (items.length === 0 ? ['    (none)'] : items.map((item) => `    - ${item}`));
   const lines = [
-    record.updateOf
-      ? `UPDATE (GDPR Art. 33(4)) to the personal data breach first notified as ${record.updateOf}.`
-      : 'Notification of a personal data breach by your processor (GDPR Art. 28(3)(f) and Art. 33(2)).',
+    withdrawn
+      ? `WITHDRAWAL: the incident first notified as ${record.updateOf} turned out NOT to be a personal data breach.`
+      : record.updateOf
+        ? `UPDATE (GDPR Art. 33(4)) to the personal data breach first notified as ${record.updateOf}.`
+        : 'Notification of a personal data breach by your processor (GDPR Art. 28(3)(f) and Art. 33(2)).',
+    ...(withdrawn ? ['', 'WHY IT IS WITHDRAWN', indent(report.withdrawnBecause ?? '')] : []),
     '',
     `Controller (tenant): ${tenantId}`,
     `Breach record:       ${record.recordId}`,
@@ -38,10 +45,10 @@ export function renderBreachNotice({ record, sha256 }: StoredRecord, tenantId: s
     indent(report.nature),
     '  Categories of data subjects concerned:',
     ...list(report.dataSubjects.categories),
-    `  Approximate number of data subjects: ${report.dataSubjects.approximateNumber}`,
+    `  Approximate number of data subjects: ${approximately(report.dataSubjects)}`,
     '  Categories of personal data records concerned:',
     ...list(report.records.categories),
-    `  Approximate number of personal data records: ${report.records.approximateNumber}`,
+    `  Approximate number of personal data records: ${approximately(report.records)}`,
     '',
     '2. CONTACT POINT FOR MORE INFORMATION (Art. 33(3)(b))',
     `  Name:   ${report.contact.name}`,
@@ -69,6 +76,11 @@ export function renderBreachNotice({ record, sha256 }: StoredRecord, tenantId: s
     'update that refers to this record (Art. 33(4)).',
   ];
   return { subject, body: redactIps(lines.join('\n')) };
+}
+
+/** The number, or that it is not known yet and why (it follows in an update, Art. 33(4)). */
+function approximately({ approximateNumber, notYetKnownBecause }: CategoriesAndCount): string {
+  return approximateNumber !== undefined ? String(approximateNumber) : `not yet known (${notYetKnownBecause ?? 'no reason given'}); it will follow in an update`;
 }
 
 function indent(text: string, spaces = 2): string {

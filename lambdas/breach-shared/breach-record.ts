@@ -1,13 +1,27 @@
 import { createHash } from 'node:crypto';
 import { redactIps } from '../shared/logging/redact.js';
 import { recordIdFor } from './register-layout.js';
-import type { BreachReport } from './report-schema.js';
+import type { BreachReport, BreachStatus } from './report-schema.js';
+
+/** Who reported, as API Gateway authenticated the caller (SigV4): the record proves who said what. */
+export interface Reporter {
+  /** The caller's IAM ARN (requestContext.identity.userArn), e.g. an assumed-role session. */
+  readonly userArn: string;
+  readonly accountId?: string;
+  /** The caller's principal id (requestContext.identity.caller). */
+  readonly caller?: string;
+}
 
 /** The immutable document stored in the breach register (Art. 33(5) documentation). */
 export interface BreachRecord {
   readonly recordType: 'personal-data-breach';
-  readonly schemaVersion: 1;
+  /** 1: before reportedBy and status were recorded; 2: with them. */
+  readonly schemaVersion: 1 | 2;
   readonly recordId: string;
+  /** Absent only in schema version 1 records. */
+  readonly reportedBy?: Reporter;
+  /** `confirmed`, or `withdrawn` on an update saying the first report was not a breach after all (absent: version 1, confirmed). */
+  readonly status?: BreachStatus;
   /** Set on an Art. 33(4) update: the record id of the first report of the same breach. */
   readonly updateOf?: string;
   readonly storedAt: string;
@@ -27,14 +41,16 @@ export interface StoredRecord {
   readonly reportDigest: string;
 }
 
-export function buildRecord(report: BreachReport, storedAt: Date, retentionYears: number): BreachRecord {
+export function buildRecord(report: BreachReport, storedAt: Date, retentionYears: number, reportedBy: Reporter): BreachRecord {
   const { value: scrubbed, redactedFields } = scrubIps(report);
   const retainUntil = new Date(storedAt);
   retainUntil.setUTCFullYear(retainUntil.getUTCFullYear() + retentionYears);
   return {
     recordType: 'personal-data-breach',
-    schemaVersion: 1,
+    schemaVersion: 2,
     recordId: recordIdFor(report.reportId, report.detectedAt),
+    reportedBy,
+    status: report.status ?? 'confirmed',
     ...(report.updateOf === undefined ? {} : { updateOf: report.updateOf }),
     storedAt: storedAt.toISOString(),
     retainUntil: retainUntil.toISOString(),

@@ -28,11 +28,23 @@ export interface BreachReport {
   readonly affectedTenants: readonly string[];
   /** For an Art. 33(4) update: the record id of the first report of this breach. */
   readonly updateOf?: string;
+  /**
+   * `confirmed` (the default): a personal data breach. `withdrawn`: an update (updateOf) saying the
+   * incident first reported turned out not to be a personal data breach, with `withdrawnBecause`.
+   */
+  readonly status?: BreachStatus;
+  readonly withdrawnBecause?: string;
 }
 
+export const BREACH_STATUSES = ['confirmed', 'withdrawn'] as const;
+export type BreachStatus = (typeof BREACH_STATUSES)[number];
+
+/** Exactly one of approximateNumber and notYetKnownBecause: Art. 33(4) lets information follow in phases. */
 export interface CategoriesAndCount {
   readonly categories: readonly string[];
-  readonly approximateNumber: number;
+  readonly approximateNumber?: number;
+  /** Why the number cannot be given yet (it follows in an update); instead of a guess. */
+  readonly notYetKnownBecause?: string;
 }
 
 const text = (maxLength: number) => ({ type: 'string', maxLength, pattern: '\\S' }) as const;
@@ -44,10 +56,11 @@ const dateTime = {
 const categoriesAndCount = {
   type: 'object',
   additionalProperties: false,
-  required: ['categories', 'approximateNumber'],
+  required: ['categories'],
   properties: {
     categories: { type: 'array', minItems: 1, maxItems: 50, items: text(200) },
     approximateNumber: { type: 'integer', minimum: 0 },
+    notYetKnownBecause: text(1000),
   },
 } as const;
 
@@ -91,5 +104,7 @@ export const BREACH_REPORT_SCHEMA = {
     reportedAt: dateTime,
     affectedTenants: { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 32 } },
     updateOf: { type: 'string', pattern: RECORD_ID_PATTERN, description: 'a breach record id such as BR-20261125-<reportId>' },
+    status: { type: 'string', enum: BREACH_STATUSES, description: 'confirmed or withdrawn' },
+    withdrawnBecause: text(4000),
   },
 } as const;

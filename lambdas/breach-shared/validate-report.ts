@@ -55,6 +55,19 @@ function semanticProblems(report: BreachReport, { tenantIds, now }: ValidationCo
   if (report.updateOf !== undefined && report.updateOf === recordIdFor(report.reportId, report.detectedAt)) {
     problems.updateOf = 'must name the first record of this breach, not this report itself';
   }
+  for (const field of ['dataSubjects', 'records'] as const) {
+    const { approximateNumber, notYetKnownBecause } = report[field];
+    if ((approximateNumber === undefined) === (notYetKnownBecause === undefined)) {
+      problems[`${field}.approximateNumber`] =
+        'give either an approximate number or notYetKnownBecause (why it is not known yet: it may follow in an update, Art. 33(4))';
+    }
+  }
+  if (report.status === 'withdrawn') {
+    if (report.updateOf === undefined) problems.status = 'a withdrawal is an update: name the record it withdraws in updateOf';
+    if (report.withdrawnBecause === undefined) problems.withdrawnBecause = 'say why the incident turned out not to be a personal data breach';
+  } else if (report.withdrawnBecause !== undefined) {
+    problems.withdrawnBecause = 'only a withdrawal (status "withdrawn") gives a reason for withdrawing';
+  }
   return problems;
 }
 
@@ -93,6 +106,8 @@ function describe(error: ErrorObject): [field: string, problem: string] {
       return [path, `must list at most ${String(params.limit)} items`];
     case 'minimum':
       return [path, `must be at least ${String(params.limit)}`];
+    case 'enum':
+      return [path, `must be ${hint ?? `one of ${(params.allowedValues as unknown[]).join(', ')}`}`];
     case 'uniqueItems':
       return [path, 'must not list the same item twice'];
     default:

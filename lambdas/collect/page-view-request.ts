@@ -1,7 +1,7 @@
 import { badRequest } from '../shared/http/http-error.js';
 import { parseJsonBody, type BodyMediaType } from '../shared/http/json-body.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { MAX_VISIT_BODY_BYTES } from '../visits/record-visit-request.js';
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 
 /** What the snippet sends: the site's publishable key and the page, stripped to origin and path in the browser. */
 export interface PageViewRequest {
@@ -25,7 +25,7 @@ export const BEACON_MEDIA_TYPE: BodyMediaType = { pattern: /^text\/plain\s*(?:;\
 const FIELDS = ['siteKey', 'pageUrl', 'referrer'] as const;
 
 export function pageViewRequestFrom(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>): PageViewRequest {
-  const body = parseJsonBody(event, MAX_VISIT_BODY_BYTES, BEACON_MEDIA_TYPE);
+  const body = parseJsonBody(event, ROUTE_BODY_LIMITS['/v1/collect'], BEACON_MEDIA_TYPE);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('INVALID_BODY', 'The body must be a JSON object with siteKey, pageUrl and optionally referrer.');
   }

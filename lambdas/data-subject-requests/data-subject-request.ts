@@ -1,3 +1,4 @@
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import { validBody } from '../shared/http/request-validation.js';
 import { redactIps } from '../shared/logging/redact.js';
 
@@ -23,8 +24,8 @@ export interface DataSubjectRequest {
   readonly contact: { readonly email: string; readonly name: string | null };
 }
 
-/** 2000 characters of up to 4 bytes each plus the other fields; the firewall's body limit is 16 KiB too. */
-export const MAX_REQUEST_BODY_BYTES = 16 * 1024;
+/** The longest message, name and address, every character escaped as `\uXXXX\uXXXX`, fit (the firewall holds the same limit). */
+export const MAX_REQUEST_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/data-subject-requests'];
 
 interface DataSubjectRequestBody {
   readonly tenantId: string;

@@ -1,3 +1,4 @@
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../shared/http/middleware.js';
 import { HttpError } from '../shared/http/http-error.js';
@@ -9,7 +10,7 @@ import { parsePublicIp } from '../shared/ip/public-ip.js';
 import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 
 /** 100 IPv6 addresses in their longest text form fit with room to spare. */
-export const MAX_BATCH_BODY_BYTES = 16 * 1024;
+export const MAX_BATCH_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/enrich'];
 
 export interface EnrichApiDeps {
   readonly enricher: Enricher;

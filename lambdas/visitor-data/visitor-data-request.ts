@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import { validBody } from '../shared/http/request-validation.js';
 import { badRequest } from '../shared/http/http-error.js';
 import { redactIps } from '../shared/logging/redact.js';
@@ -20,7 +21,7 @@ export interface SearchVisitorDataRequest extends EraseVisitorDataRequest {
 
 export const DEFAULT_SEARCH_PAGE_SIZE = MAX_VISITOR_PAGE_SIZE;
 /** An address, a page size and a cursor fit well within this. */
-export const MAX_VISITOR_DATA_BODY_BYTES = 1024;
+export const MAX_VISITOR_DATA_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/visitor-data/search'];
 
 /** The body of POST /v1/visitor-data/search (schema VisitorDataSearchRequest), with its cursor decoded. */
 export function searchRequestFrom(event: APIGatewayProxyEvent): SearchVisitorDataRequest {

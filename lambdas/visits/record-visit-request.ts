@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ROUTE_BODY_LIMITS } from '../shared/http/body-limits.js';
 import { validBody } from '../shared/http/request-validation.js';
 import { pageUrlFrom, siteIdFrom } from '../shared/visits/visit-input.js';
 
@@ -12,7 +13,7 @@ export interface RecordVisitRequest {
 }
 
 /** Two URLs of 2048 characters and the rest fit well within this. */
-export const MAX_VISIT_BODY_BYTES = 8 * 1024;
+export const MAX_VISIT_BODY_BYTES = ROUTE_BODY_LIMITS['/v1/visits'];
 
 /**
  * The body of POST /v1/visits (schema RecordVisitRequest), its URLs cut to origin and path. The

@@ -3,6 +3,7 @@ import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { recordBucketProps } from '../security/record-bucket.js';
@@ -59,8 +60,8 @@ export class AuditTrail extends Construct {
   readonly trail: cloudtrail.Trail;
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.Key;
-  /** The trail's CloudWatch Logs copy: metric filters on it raise alarms on recorded calls. */
-  readonly logGroup: RetainedLogGroup;
+  /** The trail's CloudWatch Logs copy: every region's management events (IAM and STS included) and the data events. */
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -79,6 +80,7 @@ export class AuditTrail extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': trailArnPattern },
           StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArnPattern },
         },
       }),
@@ -112,12 +114,15 @@ export class AuditTrail extends Construct {
     };
     (this.bucket.node.defaultChild as s3.CfnBucket).addMetadata(KEY_PREFIXES_METADATA, keyPrefixes);
 
-    const cloudWatchCopy = (this.logGroup = new RetainedLogGroup(this, 'Logs', {
+    const cloudWatchCopy = new RetainedLogGroup(this, 'Logs', {
       retentionDays: props.retentionDays,
       encryptionKey: props.logEncryptionKey,
-    }));
+    });
+    this.allowTrailDelivery(trailArnPattern);
     this.trail = new cloudtrail.Trail(this, 'Trail', {
-      bucket: this.bucket,
+      // Handed over as an imported bucket so the Trail construct adds no policy statements of its own
+      // (its statements carry no aws:SourceArn / aws:SourceAccount); allowTrailDelivery wrote them.
+      bucket: s3.Bucket.fromBucketAttributes(this, 'TrailDestination', { bucketArn: this.bucket.bucketArn, bucketName: this.bucket.bucketName }),
       encryptionKey: this.encryptionKey,
       enableFileValidation: true,
       isMultiRegionTrail: true,
@@ -125,6 +130,8 @@ export class AuditTrail extends Construct {
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: cloudWatchCopy.logGroup,
     });
+    this.trail.node.addDependency(this.bucket.policy!);
+    this.logGroup = cloudWatchCopy.logGroup;
     this.recordEvents(props);
 
     const noReplication =
@@ -142,6 +149,26 @@ export class AuditTrail extends Construct {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: "CloudTrail's log-delivery role has one inline policy scoped to its own log group and cannot be reused elsewhere.",
     });
+  }
+
+  /** What CloudTrail needs to deliver to the bucket, for this account's trails only (no confused deputy). */
+  private allowTrailDelivery(trailArnPattern: string): void {
+    const principals = [new iam.ServicePrincipal('cloudtrail.amazonaws.com')];
+    const thisAccountsTrails = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnLike: { 'aws:SourceArn': trailArnPattern } };
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudTrailChecksTheBucketAcl',
+      principals,
+      actions: ['s3:GetBucketAcl'],
+      resources: [this.bucket.bucketArn],
+      conditions: thisAccountsTrails,
+    }));
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudTrailDeliversThisAccountsTrails',
+      principals,
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`AWSLogs/${Stack.of(this).account}/*`)],
+      conditions: { ...thisAccountsTrails, StringEquals: { ...thisAccountsTrails.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    }));
   }
 
   /**

@@ -22,9 +22,10 @@ export interface BreachAlertTopicsProps {
 }
 
 /**
- * Where alerts go, kept strictly apart: one topic per controller for confirmed breaches (Art. 33(2)),
- * and one operations topic for the processor's own suspected incidents. All topics are encrypted with
- * a rotating customer-managed key and refuse non-TLS requests.
+ * Where alerts go, kept strictly apart: per controller one topic for confirmed breaches (Art. 33(2))
+ * and another for forwarded data-subject requests (so a DPO who unsubscribes from the public form's
+ * traffic still receives breach notices), and one operations topic for the processor's own suspected
+ * incidents. All topics are encrypted with a rotating customer-managed key and refuse non-TLS requests.
  *
  * Tenant topics have predictable names (`<stack>-breach-notice-<tenantId>`) so the breach functions
  * can address any configured tenant from a single environment variable however many tenants there are.
@@ -35,6 +36,7 @@ export class BreachAlertTopics extends Construct {
   /** `<arn prefix><tenantId>` is a tenant's topic ARN. */
   readonly tenantTopicArnPrefix: string;
   private readonly tenantTopics = new Map<string, sns.Topic>();
+  private readonly requestTopics = new Map<string, sns.Topic>();
 
   constructor(scope: Construct, id: string, props: BreachAlertTopicsProps) {
     super(scope, id);
@@ -55,6 +57,7 @@ export class BreachAlertTopics extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: this.thisAccountsAlarms(),
       }),
     );
 
@@ -65,16 +68,24 @@ export class BreachAlertTopics extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.operationsTopic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        },
+        conditions: this.thisAccountsAlarms(),
       }),
     );
     for (const tenant of props.tenants) {
       const topic = this.topic(`Tenant-${tenant.id}`, 'Data protection notices from your processor', tenant.contactEmails, `${namePrefix}${tenant.id}`);
       this.tenantTopics.set(tenant.id, topic);
+      const requests = this.topic(`Requests-${tenant.id}`, 'Data subject requests forwarded by your processor', tenant.contactEmails, `${stack.stackName}-data-subject-requests-${tenant.id}`);
+      this.requestTopics.set(tenant.id, requests);
     }
+  }
+
+  /** Only alarms of this account may use the key and the operations topic (no confused deputy). */
+  private thisAccountsAlarms(): Record<string, Record<string, string>> {
+    const stack = Stack.of(this);
+    return {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
   }
 
   get tenantIds(): string[] {
@@ -87,12 +98,47 @@ export class BreachAlertTopics extends Construct {
     return topic;
   }
 
-  /** Lets a breach function publish to every tenant topic (and use their key), and to nothing else. */
+  /** The topic a tenant's forwarded data-subject requests go to (never its breach notice topic). */
+  requestTopic(tenantId: string): sns.ITopic {
+    const topic = this.requestTopics.get(tenantId);
+    if (!topic) throw new Error(`No data-subject request topic for tenant ${tenantId}`);
+    return topic;
+  }
+
+  /** Tenant id → its data-subject request topic ARN. */
+  requestTopicArns(): Record<string, string> {
+    return Object.fromEntries([...this.requestTopics].map(([id, topic]) => [id, topic.topicArn]));
+  }
+
+  /**
+   * Lets a breach function publish to every tenant's breach notice topic (and use their key), and to
+   * nothing else; it first reads the topic's subscription count (a notice sent to nobody is not sent).
+   */
   grantPublishToTenants(role: iam.IRole): void {
+    this.grantPublish(role, [...this.tenantTopics.values()]);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['sns:Publish'],
+      actions: ['sns:GetTopicAttributes'],
       resources: [...this.tenantTopics.values()].map((topic) => topic.topicArn),
     }));
+  }
+
+  /** Lets the data-subject request function publish to every tenant's request topic, and to nothing else. */
+  grantPublishToRequestTopics(role: iam.IRole): void {
+    this.grantPublish(role, [...this.requestTopics.values()]);
+  }
+
+  /** Lets the delivery check read the subscriptions of every breach topic and of the operations topic. */
+  grantDeliveryCheck(role: iam.IRole): void {
+    const checked = [...this.tenantTopics.values(), this.operationsTopic];
+    // SNS authorizes GetSubscriptionAttributes against the subscription's topic.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
+      resources: checked.map((topic) => topic.topicArn),
+    }));
+  }
+
+  private grantPublish(role: iam.IRole, topics: readonly sns.ITopic[]): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: topics.map((topic) => topic.topicArn) }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: [this.encryptionKey.keyArn],

@@ -2,12 +2,18 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OPERATIONS_TOPIC_ENV } from '../../lambdas/breach-delivery-check/operations-topic-env.js';
 import { BREACH_ENV } from '../../lambdas/breach-shared/breach-environment.js';
+import { DELIVERY_CHECK_FAILED } from '../../lambdas/breach-delivery-check/check-delivery.js';
+import { NOTICE_HELD } from '../../lambdas/breach-shared/notify-tenants.js';
 import { ApiFunction } from '../enrichment/api-function.js';
 import type { BreachAlertTopics } from './breach-alert-topics.js';
 import type { BreachRegister } from './breach-register.js';
@@ -23,10 +29,17 @@ export interface BreachReportingProps {
    * @default 5 (about a quarter of an hour, with the 3-minute visibility timeout)
    */
   readonly maxReceiveCount?: number;
+  /**
+   * How often every breach topic is checked for a confirmed, authenticated subscription.
+   * @default once a day
+   */
+  readonly deliveryCheckSchedule?: events.Schedule;
 }
 
 const handlerEntry = (name: string) => fileURLToPath(new URL(`../../lambdas/${name}/handler.ts`, import.meta.url));
 const NOTIFY_TIMEOUT = Duration.seconds(30);
+/** Namespace of the metrics counting breach notices that could not be proven delivered. */
+export const BREACH_DELIVERY_NAMESPACE = 'EuEnrichment/BreachDelivery';
 
 /**
  * How a breach is reported: the function behind the operator-only route `POST /v1/operator/breaches`
@@ -40,6 +53,11 @@ export class BreachReporting extends Construct {
   readonly retryQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly unnotifiedBreachAlarm: cloudwatch.Alarm;
+  /** Fires as soon as a notice is held back because its topic has no confirmed subscriber. */
+  readonly heldNoticeAlarm: cloudwatch.Alarm;
+  readonly deliveryCheckFunction: ApiFunction;
+  /** Fires when the scheduled check finds a breach topic that may not deliver. */
+  readonly deliveryCheckAlarm: cloudwatch.Alarm;
   readonly encryptionKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: BreachReportingProps) {
@@ -125,5 +143,63 @@ export class BreachReporting extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.unnotifiedBreachAlarm.addAlarmAction(new SnsAction(alertTopics.operationsTopic));
+
+    this.heldNoticeAlarm = this.alarmOnLogLine('HeldNotice', [this.reportFunction, this.notifyFunction], NOTICE_HELD, {
+      metricName: 'NoticesHeldWithoutConfirmedSubscription',
+      description:
+        "A breach notice was held back: the controller's breach topic has no confirmed subscription, so SNS would have " +
+        'accepted it and delivered it to nobody. It stays pending (retried, then dead-lettered). Have the controller ' +
+        'confirm the subscription (with AuthenticateOnUnsubscribe), then redrive.',
+    });
+    this.heldNoticeAlarm.addAlarmAction(new SnsAction(alertTopics.operationsTopic));
+
+    this.deliveryCheckFunction = new ApiFunction(this, 'DeliveryCheck', {
+      entry: handlerEntry('breach-delivery-check'),
+      description: 'Checks on a schedule that every breach topic has confirmed, authenticated subscriptions',
+      retentionDays: props.retentionDays,
+      logEncryptionKey: props.logEncryptionKey,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      reservedConcurrentExecutions: 1,
+      environment: {
+        [BREACH_ENV.tenantIds]: alertTopics.tenantIds.join(','),
+        [BREACH_ENV.topicArnPrefix]: alertTopics.tenantTopicArnPrefix,
+        [OPERATIONS_TOPIC_ENV]: alertTopics.operationsTopic.topicArn,
+      },
+    });
+    alertTopics.grantDeliveryCheck(this.deliveryCheckFunction.role);
+    new events.Rule(this, 'DeliveryCheckSchedule', {
+      description: 'Runs the breach notice delivery check',
+      schedule: props.deliveryCheckSchedule ?? events.Schedule.rate(Duration.days(1)),
+      targets: [new targets.LambdaFunction(this.deliveryCheckFunction.function, { retryAttempts: 2 })],
+    });
+    this.deliveryCheckAlarm = this.alarmOnLogLine('DeliveryCheckFailed', [this.deliveryCheckFunction], DELIVERY_CHECK_FAILED, {
+      metricName: 'TopicsThatMayNotDeliver',
+      description:
+        'The scheduled delivery check found a breach topic without a confirmed subscription, with subscriptions still ' +
+        'pending, or with subscriptions an unsubscribe link can remove (not confirmed with AuthenticateOnUnsubscribe). ' +
+        'Its log (breach-delivery-check) names the topics and the remedy.',
+    });
+    this.deliveryCheckAlarm.addAlarmAction(new SnsAction(alertTopics.operationsTopic));
+  }
+
+  /** A metric filter on each function's log for one log message, and an alarm on their sum. */
+  private alarmOnLogLine(id: string, functions: readonly ApiFunction[], message: string, what: { metricName: string; description: string }): cloudwatch.Alarm {
+    const metric = { metricNamespace: BREACH_DELIVERY_NAMESPACE, metricName: what.metricName, metricValue: '1' };
+    for (const fn of functions) {
+      new logs.MetricFilter(this, `${id}-${fn.node.id}`, {
+        ...metric,
+        logGroup: fn.logGroup.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
+      });
+    }
+    return new cloudwatch.Alarm(this, id, {
+      alarmDescription: what.description,
+      metric: new cloudwatch.Metric({ namespace: metric.metricNamespace, metricName: metric.metricName, period: Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 }

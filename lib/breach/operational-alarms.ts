@@ -6,8 +6,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { filterPatternOf, type TrailDetector } from '../audit/trail-detectors.js';
 import type { BreachAlertTopics } from './breach-alert-topics.js';
 import type { BreachRegister } from './breach-register.js';
 import { acknowledgeGrantPolicies } from './grant-policies.js';
@@ -34,6 +36,8 @@ export interface OperationalAlarmsProps {
   readonly register?: BreachRegister;
   /** Further signals (e.g. misuse of the rights capability or of the pseudonym secrets). */
   readonly signals?: readonly SuspectedIncidentSignal[];
+  /** The audit trail's log group and the CloudTrail events in it that are suspected incidents. */
+  readonly trail?: { readonly logGroup: logs.ILogGroup; readonly detectors: readonly TrailDetector[] };
   /**
    * Share of API requests answered with a 5xx that counts as a suspected incident.
    * @default 0.05
@@ -42,6 +46,8 @@ export interface OperationalAlarmsProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+/** Namespace of the metrics counting suspicious CloudTrail events. */
+export const TRAIL_METRIC_NAMESPACE = 'EuEnrichment/SuspectedIncidents';
 const SUSPECTED =
   'SUSPECTED INCIDENT, not a confirmed breach: for the processor operations team only, never to be forwarded to ' +
   'controllers as such. Investigate; if personal data was in fact affected, report the breach with ' +
@@ -92,6 +98,25 @@ export class OperationalAlarms extends Construct {
       this.suspect(signal.id, signal.what, { metric: signal.metric, threshold: signal.threshold, evaluationPeriods: 1 });
     }
     if (props.register) this.watchRegisterProtections(props.register);
+    if (props.trail) this.watchTrail(props.trail.logGroup, props.trail.detectors);
+  }
+
+  /** One metric filter on the trail's log group and one alarm per detector. */
+  private watchTrail(logGroup: logs.ILogGroup, detectors: readonly TrailDetector[]): void {
+    for (const detector of detectors) {
+      const filter = new logs.MetricFilter(this, `Trail-${detector.id}`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.literal(filterPatternOf(detector)),
+        metricNamespace: TRAIL_METRIC_NAMESPACE,
+        metricName: detector.id,
+        metricValue: '1',
+      });
+      this.suspect(`Trail-${detector.id}-Alarm`, detector.what, {
+        metric: filter.metric({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: detector.threshold ?? 0,
+        evaluationPeriods: 1,
+      });
+    }
   }
 
   private suspect(id: string, what: string, options: Omit<cloudwatch.AlarmProps, 'alarmDescription' | 'comparisonOperator' | 'treatMissingData'>): void {

@@ -122,6 +122,11 @@ export interface AppConfig {
   readonly allowedRegions: readonly EuRegion[];
   /** Organizations OU / account ids the SCP is attached to. */
   readonly guardrailTargets: readonly string[];
-  /** IAM role ARN pattern exempt from the SCP (break-glass), e.g. arn:aws:iam::*:role/BreakGlass. */
+  /** IAM role ARN pattern exempt from the SCP (break-glass), on a dedicated path, e.g. arn:aws:iam::*:role/break-glass/BreakGlass. */
   readonly breakGlassRoleArnPattern: string | undefined;
+  /**
+   * The one principal that may create or change the break-glass role (the SCP denies it to everyone
+   * else), e.g. arn:aws:iam::*:role/OrganizationAccountAccessRole. Required with breakGlassRoleArnPattern.
+   */
+  readonly breakGlassAdministratorArn: string | undefined;
 }

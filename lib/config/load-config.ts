@@ -1,6 +1,7 @@
 import { TENANT_ID_PATTERN } from '../../lambdas/shared/tenants/tenant-id.js';
 import { DEFAULT_VISIT_SHARDS, MAX_VISIT_SHARDS } from '../../lambdas/shared/visits/table-schema.js';
 import { DEPLOYMENT_REGION, EU_REGIONS, isEuRegion, type EuRegion } from '../eu-regions.js';
+import { breakGlassProblems } from '../guardrails/region-deny-scp.js';
 import { itemTtlDays, TTL_DELETION_DELAY_DAYS } from '../retention/retention-limits.js';
 import type { AppConfig, ControllerInstructions, ProcessorIdentity, ReservedConcurrency, TenantConfig } from './app-config.js';
 import { integerIn } from './config-values.js';
@@ -24,7 +25,6 @@ const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::\d{12}:[\w+=,.@/*-]+$/;
 const GUARDRAIL_TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|\d{12})$/;
 /** Scheme, host and optional port: what a browser sends as Origin. */
 const HTTPS_ORIGIN = /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/;
-const ROLE_ARN_PATTERN = /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@/*-]+$/;
 
 export const DEFAULTS = {
   retentionDays: 30,
@@ -110,8 +110,18 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
   const processor = rawProcessor === undefined && use === 'local' ? DEMO_PROCESSOR : processorFrom(rawProcessor, problems);
 
   const breakGlass = read('breakGlassRoleArnPattern');
-  if (breakGlass !== undefined && breakGlass !== null && !(typeof breakGlass === 'string' && ROLE_ARN_PATTERN.test(breakGlass))) {
-    problems.push(`breakGlassRoleArnPattern: must be an IAM role ARN pattern such as arn:aws:iam::*:role/BreakGlass, got ${JSON.stringify(breakGlass)}`);
+  const breakGlassAdministrator = read('breakGlassAdministratorArn');
+  if (breakGlass !== undefined && breakGlass !== null) {
+    if (typeof breakGlass !== 'string' || typeof breakGlassAdministrator !== 'string') {
+      problems.push(
+        'breakGlassRoleArnPattern and breakGlassAdministratorArn: a break-glass role needs an ARN pattern (string) and the ' +
+          'one administrator principal allowed to create or change it, e.g. arn:aws:iam::*:role/OrganizationAccountAccessRole',
+      );
+    } else {
+      problems.push(...breakGlassProblems({ roleArnPattern: breakGlass, administratorArn: breakGlassAdministrator }));
+    }
+  } else if (breakGlassAdministrator !== undefined && breakGlassAdministrator !== null) {
+    problems.push('breakGlassAdministratorArn: set only together with breakGlassRoleArnPattern');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -133,6 +143,7 @@ export function loadConfig(context: ContextSource, env: NodeJS.ProcessEnv = proc
     allowedRegions,
     guardrailTargets,
     breakGlassRoleArnPattern: typeof breakGlass === 'string' ? breakGlass : undefined,
+    breakGlassAdministratorArn: typeof breakGlassAdministrator === 'string' ? breakGlassAdministrator : undefined,
   };
 }
 

@@ -43,6 +43,8 @@ export class EnrichmentApi extends Construct {
   private readonly apiKeyTenants: Array<{ keyId: string; tenantId: string }> = [];
   /** The same for the data-subject-rights keys (the visitor-data function's only keys). */
   private readonly rightsKeyTenants: Array<{ keyId: string; tenantId: string }> = [];
+  /** Paths of the routes anyone may call (no key, no IAM): the web ACL's per-IP rate limit covers exactly these. */
+  readonly publicPaths: string[] = [];
 
   constructor(scope: Construct, id: string, props: EnrichmentApiProps) {
     super(scope, id);
@@ -96,6 +98,7 @@ export class EnrichmentApi extends Construct {
   }
 
   private addRoute(route: ApiRoute, fn: lambda.IFunction): apigw.Method {
+    if (route.authorisation === 'public' && !this.publicPaths.includes(route.path)) this.publicPaths.push(route.path);
     const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]);
     const method = this.api.root.resourceForPath(route.path).addMethod(route.method, new apigw.LambdaIntegration(fn, { proxy: true }), {
       apiKeyRequired: route.authorisation === 'apiKey',

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -71,7 +71,7 @@ export class VisitsTable extends Construct {
    */
   grantItemAccess(grantee: iam.IGrantable, ...actions: string[]): void {
     iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.table.tableArn] });
-    this.encryptionKey.grant(grantee, ...ITEM_KEY_ACTIONS);
+    this.grantKeyUseThroughDynamoDb(grantee, ...ITEM_KEY_ACTIONS);
   }
 
   /** Query on the visitor index alone (find a data subject's visits by pseudonym). */
@@ -81,6 +81,16 @@ export class VisitsTable extends Construct {
       actions: ['dynamodb:Query'],
       resourceArns: [`${this.table.tableArn}/index/${VISITS_TABLE.visitorIndex.name}`],
     });
-    this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    this.grantKeyUseThroughDynamoDb(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+  }
+
+  /** The table's key, usable only through DynamoDB (kms:ViaService): the role cannot decrypt anything else with it. */
+  private grantKeyUseThroughDynamoDb(grantee: iam.IGrantable, ...actions: string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+    });
   }
 }

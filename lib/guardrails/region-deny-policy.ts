@@ -1,7 +1,7 @@
 import { CfnPolicy } from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_REGION, type EuRegion } from '../eu-regions.js';
-import { buildRegionDenyScp, scpCharacterCount, SCP_MAX_CHARACTERS } from './region-deny-scp.js';
+import { buildRegionDenyScp, scpCharacterCount, SCP_MAX_CHARACTERS, type BreakGlassOptions } from './region-deny-scp.js';
 
 export interface RegionDenyPolicyProps {
   /** Organizations root (r-…), OU (ou-…) or account ids the SCP is attached to; at least one. */
@@ -12,10 +12,10 @@ export interface RegionDenyPolicyProps {
    */
   readonly allowedRegions?: readonly EuRegion[];
   /**
-   * IAM role ARN pattern exempt from the region deny (break-glass).
+   * The break-glass role exempt from the region deny, and the administrator who alone may create or change it.
    * @default - no principal is exempt
    */
-  readonly breakGlassRoleArnPattern?: string;
+  readonly breakGlass?: BreakGlassOptions;
   /** @default 'eu-only-region-deny' */
   readonly policyName?: string;
 }
@@ -31,7 +31,7 @@ export class RegionDenyPolicy extends Construct {
     }
     const document = buildRegionDenyScp({
       allowedRegions: props.allowedRegions ?? [DEPLOYMENT_REGION],
-      breakGlassRoleArnPattern: props.breakGlassRoleArnPattern,
+      breakGlass: props.breakGlass,
     });
     const size = scpCharacterCount(document);
     if (size > SCP_MAX_CHARACTERS) {

@@ -93,23 +93,60 @@ export const GLOBAL_SERVICE_EXEMPTIONS: readonly string[] = [
   'ec2:DescribeRegions',
 ];
 
+/**
+ * What nobody but the named break-glass administrator may do to the break-glass role (or to the
+ * administrator itself): create, change, tag, delete it, give it policies, or hand it to a service
+ * (PassRole, e.g. as an instance profile). Without this, anyone who can create roles could create one
+ * whose ARN matches the exemption and leave the EU with it (AWS Control Tower pairs its own exemption
+ * with the same kind of control).
+ */
+export const BREAK_GLASS_PROTECTED_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:PassRole',
+];
+
+export interface BreakGlassOptions {
+  /**
+   * IAM role ARN pattern (ArnLike syntax) exempt from the region deny, on a dedicated IAM path,
+   * e.g. `arn:aws:iam::*:role/break-glass/BreakGlass`.
+   */
+  readonly roleArnPattern: string;
+  /**
+   * The one principal (ArnLike syntax) allowed to create or change the break-glass role, e.g.
+   * `arn:aws:iam::*:role/OrganizationAccountAccessRole`, which only the management account can assume.
+   */
+  readonly administratorArn: string;
+}
+
 export interface RegionDenyScpOptions {
   /** Regions in which everything stays allowed: EU regions only, see lib/eu-regions.ts. */
   readonly allowedRegions: readonly string[];
   /**
-   * IAM role ARN pattern (ArnLike syntax) exempt from the region deny, for a
-   * documented break-glass procedure, e.g. `arn:aws:iam::*:role/BreakGlass`.
+   * A break-glass role exempt from the region deny, for a documented procedure, and the administrator
+   * who alone manages it.
    * @default - no principal is exempt
    */
-  readonly breakGlassRoleArnPattern?: string;
+  readonly breakGlass?: BreakGlassOptions;
 }
 
 export interface ScpStatement {
   readonly Sid: string;
   readonly Effect: 'Deny';
-  readonly Action?: string;
+  readonly Action?: string | readonly string[];
   readonly NotAction?: readonly string[];
-  readonly Resource: '*';
+  readonly Resource: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
@@ -119,14 +156,14 @@ export interface ScpDocument {
 }
 
 /**
- * The EU-only service control policy: denies every action requested for a
- * region outside `allowedRegions`, except the global services above, and
- * denies leaving the organization, which would shed the policy.
+ * The EU-only service control policy: denies every action requested for a region outside
+ * `allowedRegions`, except the global services above, denies leaving the organization, which would
+ * shed the policy, and keeps the break-glass role in the hands of its administrator.
  */
 export function buildRegionDenyScp(options: RegionDenyScpOptions): ScpDocument {
   const allowedRegions = requireEuRegions(options.allowedRegions);
-  const breakGlass = options.breakGlassRoleArnPattern;
-  if (breakGlass !== undefined) assertNarrowRolePattern(breakGlass);
+  const breakGlass = options.breakGlass;
+  if (breakGlass !== undefined) assertBreakGlass(breakGlass);
 
   return {
     Version: '2012-10-17',
@@ -138,7 +175,7 @@ export function buildRegionDenyScp(options: RegionDenyScpOptions): ScpDocument {
         Resource: '*',
         Condition: {
           StringNotEquals: { 'aws:RequestedRegion': allowedRegions },
-          ...(breakGlass === undefined ? {} : { ArnNotLike: { 'aws:PrincipalARN': breakGlass } }),
+          ...(breakGlass === undefined ? {} : { ArnNotLike: { 'aws:PrincipalARN': breakGlass.roleArnPattern } }),
         },
       },
       {
@@ -147,6 +184,15 @@ export function buildRegionDenyScp(options: RegionDenyScpOptions): ScpDocument {
         Action: 'organizations:LeaveOrganization',
         Resource: '*',
       },
+      ...(breakGlass === undefined
+        ? []
+        : [{
+            Sid: 'OnlyTheBreakGlassAdministratorManagesTheBreakGlassRole',
+            Effect: 'Deny' as const,
+            Action: BREAK_GLASS_PROTECTED_ACTIONS,
+            Resource: [breakGlass.roleArnPattern, breakGlass.administratorArn],
+            Condition: { ArnNotLike: { 'aws:PrincipalARN': breakGlass.administratorArn } },
+          }]),
     ],
   };
 }
@@ -156,12 +202,34 @@ export function scpCharacterCount(document: ScpDocument): number {
   return JSON.stringify(document).length;
 }
 
-/** A break-glass pattern must name a role; `role/*` would exempt every role in the account. */
-function assertNarrowRolePattern(pattern: string): void {
-  const match = /^arn:aws:iam::(\d{12}|\*):role\/(.+)$/.exec(pattern);
-  if (match === null || !/[^*?/]/.test(match[2] ?? '')) {
-    throw new Error(
-      `breakGlassRoleArnPattern: must name an IAM role, e.g. arn:aws:iam::*:role/BreakGlass; got ${JSON.stringify(pattern)}`,
+const ROLE_ON_PATH = /^arn:aws:iam::(\d{12}|\*):role\/((?:[\w+=,.@-]+\/)+)([\w+=,.@*?-]+)$/;
+const ADMINISTRATOR = /^arn:aws:iam::(\d{12}|\*):(role|user)\/([\w+=,.@/-]+)$/;
+
+/**
+ * What is wrong with a break-glass setting, if anything: the role must be one role on a dedicated
+ * path (`role/*` would exempt every role), the administrator one named principal off that path.
+ * lib/config reports these as configuration problems; the SCP builder refuses them again.
+ */
+export function breakGlassProblems({ roleArnPattern, administratorArn }: BreakGlassOptions): string[] {
+  const problems: string[] = [];
+  const role = ROLE_ON_PATH.exec(roleArnPattern);
+  if (role === null || !/[^*?]/.test(role[3] ?? '')) {
+    problems.push(
+      'breakGlassRoleArnPattern: must name one IAM role on a dedicated path, e.g. arn:aws:iam::*:role/break-glass/BreakGlass; ' +
+        `got ${JSON.stringify(roleArnPattern)}`,
     );
   }
+  const administrator = ADMINISTRATOR.exec(administratorArn);
+  if (administrator === null || (role !== null && `${administrator[3]}/`.startsWith(role[2]!))) {
+    problems.push(
+      'breakGlassAdministratorArn: must name one IAM role or user (no wildcard in its name) off the break-glass path, e.g. ' +
+        `arn:aws:iam::*:role/OrganizationAccountAccessRole; got ${JSON.stringify(administratorArn)}`,
+    );
+  }
+  return problems;
+}
+
+function assertBreakGlass(options: BreakGlassOptions): void {
+  const problems = breakGlassProblems(options);
+  if (problems.length > 0) throw new Error(problems.join('; '));
 }

@@ -44,7 +44,7 @@ export class MisuseSignals extends Construct {
     });
     const secretPattern = `*${pseudonymSecretName(Stack.of(this).stackName, '*')}`;
     const foreignReads = new logs.MetricFilter(this, 'ForeignSecretReads', {
-      logGroup: props.auditTrail.logGroup.logGroup,
+      logGroup: props.auditTrail.logGroup,
       filterPattern: logs.FilterPattern.all(
         logs.FilterPattern.stringValue('$.eventSource', '=', 'secretsmanager.amazonaws.com'),
         logs.FilterPattern.stringValue('$.eventName', '=', 'GetSecretValue'),

@@ -15,6 +15,7 @@ beforeAll(() => {
 const logicalId = (construct: { node: any }) => built.stack.getLogicalId(construct.node.defaultChild);
 const topicRef = (tenantId: string) => ({ Ref: logicalId(built.alertTopics.tenantTopic(tenantId) as never) });
 const operationsTopicRef = () => ({ Ref: logicalId(built.alertTopics.operationsTopic) });
+const requestTopicRef = (tenantId: string) => ({ Ref: logicalId(built.alertTopics.requestTopic(tenantId) as never) });
 
 describe('BreachAlertTopics', () => {
   it('gives every tenant its own topic, named so the functions can address it, subscribed by its contact addresses', () => {
@@ -24,6 +25,15 @@ describe('BreachAlertTopics', () => {
       expect(Object.values(subscriptions).map((s: any) => [s.Properties.Protocol, s.Properties.Endpoint]).sort()).toEqual(
         tenant.contactEmails.map((email) => ['email', email]).sort(),
       );
+    }
+  });
+
+  it('gives every tenant a second topic for forwarded data-subject requests, apart from its breach notices', () => {
+    for (const tenant of TEST_TENANTS) {
+      template.hasResourceProperties('AWS::SNS::Topic', { TopicName: `BreachTest-data-subject-requests-${tenant.id}` });
+      expect(requestTopicRef(tenant.id)).not.toEqual(topicRef(tenant.id));
+      const subscriptions = template.findResources('AWS::SNS::Subscription', { Properties: { TopicArn: requestTopicRef(tenant.id) } });
+      expect(Object.values(subscriptions).map((s: any) => s.Properties.Endpoint).sort()).toEqual([...tenant.contactEmails].sort());
     }
   });
 
@@ -38,7 +48,7 @@ describe('BreachAlertTopics', () => {
     const keyId = logicalId(built.alertTopics.encryptionKey);
     expect(resources[keyId].Properties.EnableKeyRotation).toBe(true);
     const topics = template.findResources('AWS::SNS::Topic');
-    expect(Object.keys(topics)).toHaveLength(TEST_TENANTS.length + 1);
+    expect(Object.keys(topics)).toHaveLength(2 * TEST_TENANTS.length + 1);
     for (const [id, topic] of Object.entries<any>(topics)) {
       expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
       const policy = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy')).find((p) => p.Properties.Topics.some((t: any) => t.Ref === id));
@@ -64,12 +74,15 @@ describe('BreachAlertTopics', () => {
 describe('alarms and alerts', () => {
   it('send every alarm to the operations topic and to no tenant topic, described as a suspected incident or a stored-but-unnotified breach', () => {
     const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBe(1 + 1 + 3 * 2); // DLQ, API 5xx, errors + throttles of three functions
+    // DLQ, held notice, delivery check, API 5xx, errors + throttles of three functions
+    expect(alarms.length).toBe(3 + 1 + 3 * 2);
     const tenantTopics = TEST_TENANTS.map((tenant) => topicRef(tenant.id));
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([operationsTopicRef()]);
       for (const topic of tenantTopics) expect(JSON.stringify(alarm.Properties)).not.toContain(topic.Ref);
-      expect(alarm.Properties.AlarmDescription).toMatch(/SUSPECTED INCIDENT, not a confirmed breach|STORED breach record could not be notified/);
+      expect(alarm.Properties.AlarmDescription).toMatch(
+        /SUSPECTED INCIDENT, not a confirmed breach|STORED breach record could not be notified|breach notice was held back|delivery check found a breach topic/,
+      );
     }
   });
 
@@ -94,7 +107,7 @@ describe('alarms and alerts', () => {
   });
 
   it('send changes to the register\'s bucket policy, lock or key to the operations topic only, through an account-bound role', () => {
-    const rules = Object.values<any>(template.findResources('AWS::Events::Rule'));
+    const rules = Object.values<any>(template.findResources('AWS::Events::Rule')).filter((rule) => rule.Properties.EventPattern);
     expect(rules.map((rule) => rule.Properties.EventPattern.source)).toEqual([['aws.s3'], ['aws.kms']]);
     expect(rules[0].Properties.EventPattern.detail.eventName).toEqual(expect.arrayContaining(['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketObjectLockConfiguration']));
     expect(rules[1].Properties.EventPattern.detail.eventName).toEqual(expect.arrayContaining(['PutKeyPolicy', 'ScheduleKeyDeletion', 'DisableKey']));
@@ -106,6 +119,51 @@ describe('alarms and alerts', () => {
         Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }],
       },
     });
+  });
+});
+
+describe('breach notices proven delivered', () => {
+  const alarmOn = (metricName: string) =>
+    Object.values<any>(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => alarm.Properties.MetricName === metricName);
+
+  it('lets the breach functions read their topics\' subscription counts before publishing', () => {
+    for (const fn of [built.reporting.reportFunction, built.reporting.notifyFunction]) {
+      const policies = Object.values<any>(template.findResources('AWS::IAM::Policy')).filter((p) => p.Properties.Roles.some((r: any) => r.Ref === logicalId(fn.role)));
+      const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+      // minimizePolicies merges the publish and the count into one statement on the same topics.
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: ['sns:GetTopicAttributes', 'sns:Publish'], Resource: TEST_TENANTS.map((t) => topicRef(t.id)) }),
+      );
+    }
+  });
+
+  it('alarms the operations topic as soon as a notice is held back, counted from both functions\' logs', () => {
+    const filters = Object.values<any>(template.findResources('AWS::Logs::MetricFilter')).filter(
+      (f) => f.Properties.MetricTransformations[0].MetricName === 'NoticesHeldWithoutConfirmedSubscription',
+    );
+    expect(filters.map((f) => f.Properties.FilterPattern).sort()).toEqual(['{ $.message = "breach notice held: no confirmed subscription" }', '{ $.message = "breach notice held: no confirmed subscription" }']);
+    expect(filters.map((f) => f.Properties.LogGroupName).sort((a, b) => a.Ref.localeCompare(b.Ref))).toEqual(
+      [built.reporting.reportFunction, built.reporting.notifyFunction].map((fn) => ({ Ref: logicalId(fn.logGroup.logGroup) })).sort((a, b) => a.Ref.localeCompare(b.Ref)),
+    );
+    const [alarm] = alarmOn('NoticesHeldWithoutConfirmedSubscription');
+    expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [operationsTopicRef()] });
+  });
+
+  it('runs the delivery check daily, reading only the breach and operations topics, and alarms operations on its findings', () => {
+    const schedules = Object.values<any>(template.findResources('AWS::Events::Rule')).filter((rule) => rule.Properties.ScheduleExpression);
+    expect(schedules).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ ScheduleExpression: 'rate(1 day)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalId(built.reporting.deliveryCheckFunction.function), 'Arn'] } })] }) }),
+    ]);
+    const policies = Object.values<any>(template.findResources('AWS::IAM::Policy')).filter((p) => p.Properties.Roles.some((r: any) => r.Ref === logicalId(built.reporting.deliveryCheckFunction.role)));
+    const snsStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st: any) => JSON.stringify(st.Action).includes('sns:'));
+    expect(snsStatements).toEqual([
+      expect.objectContaining({
+        Action: ['sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+        Resource: [operationsTopicRef(), ...TEST_TENANTS.map((t) => topicRef(t.id))],
+      }),
+    ]);
+    const [alarm] = alarmOn('TopicsThatMayNotDeliver');
+    expect(alarm.Properties.AlarmActions).toEqual([operationsTopicRef()]);
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reportBreachApi } from '../../lambdas/breach-report/report-breach.js';
 import { runBreachCli, type CliIo } from '../../tools/breach/breach-cli.js';
 import { validateBreachReport } from '../../lambdas/breach-shared/validate-report.js';
-import { lambdaContext, proxyEvent } from '../support/api-gateway-events.js';
+import { lambdaContext, proxyEvent, TEST_OPERATOR_ARN } from '../support/api-gateway-events.js';
 import { capturedOutput } from '../support/captured-output.js';
 import { BreachEmulator, BUCKET } from './support/emulator.js';
 import { NOW, sampleReport } from './support/sample-report.js';
@@ -192,6 +192,8 @@ describe('breach list and show (auditors)', () => {
     const { code, out } = await cli(['show', RECORD_ID], { env: { BREACH_REGISTER_BUCKET: BUCKET } });
     expect(code).toBe(0);
     expect(out).toContain(`Record      ${RECORD_ID}`);
+    expect(out).toContain('Status      confirmed');
+    expect(out).toContain(`Reported by ${TEST_OPERATOR_ARN}`);
     expect(out).toMatch(/SHA-256 {5}[0-9a-f]{64} \(matches the metadata and S3 checksum\)/);
     expect(out).toContain(`Notified    acme at ${NOW.toISOString()}`);
     expect(out).toContain(`Notified    globex at ${NOW.toISOString()}`);

@@ -6,7 +6,7 @@ import type { BreachReport } from '../../lambdas/breach-shared/report-schema.js'
 import { NOW, sampleReport } from './support/sample-report.js';
 
 const stored = (report: BreachReport): StoredRecord => {
-  const record = buildRecord(report, NOW, 5);
+  const record = buildRecord(report, NOW, 5, { userArn: 'arn:aws:sts::123456789012:assumed-role/BreachOperator/ada' });
   return { record, sha256: sha256Hex(serializeRecord(record)), reportDigest: 'irrelevant here' };
 };
 
@@ -17,6 +17,22 @@ const storedVerbatim = (report: BreachReport): StoredRecord => {
 };
 
 describe('the breach notice e-mail', () => {
+  it('says a number is not known yet, and why, instead of a guess (Art. 33(4))', () => {
+    const report = sampleReport({ dataSubjects: { categories: ['website visitors'], notYetKnownBecause: 'the export logs are still being analysed' } });
+    const { body } = renderBreachNotice(stored(report), 'acme');
+    expect(body).toContain('Approximate number of data subjects: not yet known (the export logs are still being analysed); it will follow in an update');
+    expect(body).toContain(`Approximate number of personal data records: ${report.records.approximateNumber}`);
+  });
+
+  it('withdraws an earlier notice, naming it and saying why the incident was not a breach', () => {
+    const first = 'BR-20261125-7f3c2a9e-5d1b-4c8e-9a6f-0b2d4e6f8a1c';
+    const report = sampleReport({ reportId: 'withdrawal-0001', updateOf: first, status: 'withdrawn', withdrawnBecause: 'The bucket was never readable by the contractor: its policy denied access.' });
+    const { subject, body } = renderBreachNotice(stored(report), 'acme');
+    expect(subject).toBe(`Withdrawal of personal data breach notice ${first}`);
+    expect(body).toMatch(new RegExp(`^WITHDRAWAL: the incident first notified as ${first} turned out NOT to be a personal data breach\\.`));
+    expect(body).toContain('WHY IT IS WITHDRAWN\n  The bucket was never readable by the contractor: its policy denied access.');
+  });
+
   it('carries every Art. 33(3) item, the timeline, the record id and the record digest', () => {
     const report = sampleReport();
     const record = stored(report);

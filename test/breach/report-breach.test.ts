@@ -2,7 +2,7 @@ import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Base64, sha256Hex } from '../../lambdas/breach-shared/breach-record.js';
 import { reportBreachApi } from '../../lambdas/breach-report/report-breach.js';
-import { jsonOf, lambdaContext, proxyEvent } from '../support/api-gateway-events.js';
+import { jsonOf, lambdaContext, proxyEvent, TEST_OPERATOR_ARN } from '../support/api-gateway-events.js';
 import { capturedOutput } from '../support/captured-output.js';
 import { BreachEmulator, BUCKET, RETRY_QUEUE, TOPIC_ARN_PREFIX } from './support/emulator.js';
 import { NOW, sampleReport } from './support/sample-report.js';
@@ -46,6 +46,7 @@ describe('a new breach report', () => {
     const bytes = await readObject(RECORD_KEY);
     expect(body).toEqual({
       recordId: RECORD_ID,
+      status: 'confirmed',
       key: RECORD_KEY,
       sha256: sha256Hex(bytes),
       storedAt: NOW.toISOString(),
@@ -114,6 +115,42 @@ describe('a new breach report', () => {
       expect(text).not.toContain('2001:db8::4f');
       expect(text).toContain('[redacted-ip]');
     }
+  });
+});
+
+describe('who reported, and the status', () => {
+  it('locks the caller API Gateway authenticated (SigV4) and the status confirmed into the record', async () => {
+    await report(sampleReport());
+    const record = JSON.parse((await readObject(RECORD_KEY)).toString('utf8'));
+    expect(record).toMatchObject({
+      schemaVersion: 2,
+      status: 'confirmed',
+      reportedBy: { userArn: TEST_OPERATOR_ARN, accountId: '123456789012', caller: 'AROAEXAMPLEOPERATOR:ada' },
+    });
+  });
+
+  it('refuses a report no authenticated caller sent (403), storing and sending nothing', async () => {
+    const api = reportBreachApi(wiring.deps);
+    let answer!: ReturnType<typeof jsonOf>;
+    await capturedOutput(async () => {
+      answer = jsonOf(await api(proxyEvent({ method: 'POST', resource: '/v1/operator/breaches', body: sampleReport(), apiKeyId: null, userArn: null }), lambdaContext('breach-report')));
+    });
+    expect(answer).toMatchObject({ status: 403, body: { error: { code: 'REPORTER_UNKNOWN' } } });
+    expect(await storedKeys()).toEqual([]);
+    expect(wiring.requests.filter((request) => request.service === 'sns')).toEqual([]);
+  });
+
+  it('records a withdrawal as a locked update with status withdrawn; the first record stays as it was', async () => {
+    await report(sampleReport());
+    const firstBytes = await readObject(RECORD_KEY);
+    const withdrawal = sampleReport({ reportId: 'withdrawal-0001', updateOf: RECORD_ID, status: 'withdrawn', withdrawnBecause: 'The bucket policy denied the contractor account: nothing was read.' });
+    const { status, body } = await report(withdrawal);
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ status: 'withdrawn', updateOf: RECORD_ID });
+    const stored = JSON.parse((await readObject(body.key)).toString('utf8'));
+    expect(stored).toMatchObject({ status: 'withdrawn', updateOf: RECORD_ID, reportedBy: { userArn: TEST_OPERATOR_ARN } });
+    expect(await readObject(RECORD_KEY)).toEqual(firstBytes);
+    expect(emulator.received('acme').at(-1)!.Subject).toBe(`Withdrawal of personal data breach notice ${RECORD_ID}`);
   });
 });
 

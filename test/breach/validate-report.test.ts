@@ -36,8 +36,29 @@ describe('validateBreachReport', () => {
       'measures.proposed': 'is required',
       'measures.mitigation': 'is required',
       'records.categories': 'is required',
-      'records.approximateNumber': 'is required',
     });
+  });
+
+  it('takes an approximate number or the reason it is not known yet (Art. 33(4)), never both or neither', () => {
+    const report = sampleReport();
+    const unknown = { categories: ['website visitors'], notYetKnownBecause: 'the logs are still being analysed' };
+    expect(fieldsOf({ ...report, dataSubjects: unknown })).toEqual({});
+    expect(fieldsOf({ ...report, dataSubjects: { ...unknown, approximateNumber: 10 } })).toEqual({
+      'dataSubjects.approximateNumber': expect.stringMatching(/^give either an approximate number or notYetKnownBecause/),
+    });
+    expect(fieldsOf({ ...report, records: { categories: ['visit timestamps'] } })).toEqual({
+      'records.approximateNumber': expect.stringMatching(/^give either an approximate number or notYetKnownBecause/),
+    });
+    expect(fieldsOf({ ...report, records: { ...unknown, notYetKnownBecause: ' ' } })).toEqual({ 'records.notYetKnownBecause': 'must not be blank' });
+  });
+
+  it('takes a withdrawal only as an update, with the reason the incident was not a breach', () => {
+    const first = 'BR-20261120-aaaaaaaa-0000-4000-8000-000000000001';
+    expect(fieldsOf({ ...sampleReport(), status: 'withdrawn', updateOf: first, withdrawnBecause: 'No data left the bucket.' })).toEqual({});
+    expect(fieldsOf({ ...sampleReport(), status: 'withdrawn', withdrawnBecause: 'No data left the bucket.' })).toEqual({ status: expect.stringMatching(/name the record it withdraws in updateOf/) });
+    expect(fieldsOf({ ...sampleReport(), status: 'withdrawn', updateOf: first })).toEqual({ withdrawnBecause: expect.stringMatching(/why the incident turned out not to be/) });
+    expect(fieldsOf({ ...sampleReport(), withdrawnBecause: 'x' })).toEqual({ withdrawnBecause: expect.stringMatching(/only a withdrawal/) });
+    expect(fieldsOf({ ...sampleReport(), status: 'retracted' })).toEqual({ status: expect.stringMatching(/confirmed or withdrawn/) });
   });
 
   it('names each malformed field with what it must be', () => {

@@ -109,7 +109,7 @@ beforeAll(async () => {
 
   const store = new RegisterStore(s3, BREACH_BUCKET);
   for (const report of [sampleReport({ affectedTenants: ['acme'] }), sampleReport({ reportId: 'globex-only-0001', affectedTenants: ['globex'] })]) {
-    await store.createRecord(buildRecord(report, new Date('2026-11-25T12:00:00Z'), 5), reportDigest(report));
+    await store.createRecord(buildRecord(report, new Date('2026-11-25T12:00:00Z'), 5, { userArn: 'arn:aws:sts::123456789012:assumed-role/BreachOperator/ada' }), reportDigest(report));
   }
 
   live = await liveEvidence({ s3, auditBucket: AUDIT_BUCKET, publicKeys: fixture.publicKeys }, 'acme', QUARTER);

@@ -56,6 +56,11 @@ describe('loadConfig', () => {
     expect(config.account).toBe('123456789012');
   });
 
+  it('accepts a break-glass role on a dedicated path with its named administrator', () => {
+    const breakGlass = { breakGlassRoleArnPattern: 'arn:aws:iam::*:role/break-glass/BreakGlass', breakGlassAdministratorArn: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' };
+    expect(loadConfig(contextOf({ processor, tenants: [tenant], ...breakGlass }), {})).toMatchObject(breakGlass);
+  });
+
   it('takes the account from the CDK environment when the context has none', () => {
     expect(loadConfig(contextOf({ processor, tenants: [tenant] }), { CDK_DEFAULT_ACCOUNT: '210987654321' }).account).toBe('210987654321');
   });
@@ -109,6 +114,10 @@ describe('loadConfig', () => {
     [{ auditorPrincipals: ['auditor'] }, /auditorPrincipals\[0\]: must be an IAM principal ARN/],
     [{ guardrailTargets: ['ou-bad'] }, /guardrailTargets\[0\]/],
     [{ breakGlassRoleArnPattern: 'arn:aws:iam::*:user/x' }, /breakGlassRoleArnPattern/],
+    [{ breakGlassRoleArnPattern: 'arn:aws:iam::*:role/break-glass/BreakGlass' }, /breakGlassAdministratorArn/],
+    [{ breakGlassRoleArnPattern: 'arn:aws:iam::*:role/BreakGlass', breakGlassAdministratorArn: 'arn:aws:iam::*:role/Admin' }, /breakGlassRoleArnPattern: must name one IAM role on a dedicated path/],
+    [{ breakGlassRoleArnPattern: 'arn:aws:iam::*:role/break-glass/BreakGlass', breakGlassAdministratorArn: 'arn:aws:iam::*:role/*' }, /breakGlassAdministratorArn: must name one/],
+    [{ breakGlassAdministratorArn: 'arn:aws:iam::*:role/Admin' }, /breakGlassAdministratorArn: set only together/],
     [{ mmdbPath: '' }, /mmdbPath/],
   ])('rejects %j', (override, message) => {
     const problems = problemsOf({ tenants: [tenant], ...override });

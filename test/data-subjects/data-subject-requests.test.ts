@@ -182,7 +182,7 @@ describe('bad input → 4xx JSON, nothing published', () => {
     ['a name of 201 characters', 400, 'INVALID_FIELD', withContact({ email: 'jane@example.org', name: 'J'.repeat(201) })],
     ['a query parameter', 400, 'UNKNOWN_PARAMETER', valid, { query: { tenantId: 'tenant-a' } }],
     ['a form body', 415, 'UNSUPPORTED_MEDIA_TYPE', 'type=erasure', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }],
-    ['a body over 16 KiB', 413, 'PAYLOAD_TOO_LARGE', { ...valid, message: '\\'.repeat(8200) }],
+    ['a body over 32 KiB', 413, 'PAYLOAD_TOO_LARGE', { ...valid, message: '\\'.repeat(16_400) }],
     ['GET', 405, 'METHOD_NOT_ALLOWED', undefined, { method: 'GET' }],
   ])('%s → %i %s', async (_, status, code, body, parts = {}) => {
     const answer = await requests.call({ method: 'POST', resource: '/v1/data-subject-requests', body, ...parts });

@@ -13,7 +13,7 @@ describe('GuardrailStack', () => {
     managementAccount: '123456789012',
     targetIds: TARGETS,
     allowedRegions: ['eu-central-1', 'eu-west-1'],
-    breakGlassRoleArnPattern: 'arn:aws:iam::*:role/BreakGlass',
+    breakGlass: { roleArnPattern: 'arn:aws:iam::*:role/break-glass/BreakGlass', administratorArn: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' },
   });
   const template = Template.fromStack(stack);
 
@@ -36,8 +36,23 @@ describe('GuardrailStack', () => {
             Effect: 'Deny',
             Condition: {
               StringNotEquals: { 'aws:RequestedRegion': ['eu-central-1', 'eu-west-1'] },
-              ArnNotLike: { 'aws:PrincipalARN': 'arn:aws:iam::*:role/BreakGlass' },
+              ArnNotLike: { 'aws:PrincipalARN': 'arn:aws:iam::*:role/break-glass/BreakGlass' },
             },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets only the named administrator create, change or pass the break-glass role (or change the administrator)', () => {
+    template.hasResourceProperties('AWS::Organizations::Policy', {
+      Content: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: Match.arrayWith(['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PassRole']),
+            Resource: ['arn:aws:iam::*:role/break-glass/BreakGlass', 'arn:aws:iam::*:role/OrganizationAccountAccessRole'],
+            Condition: { ArnNotLike: { 'aws:PrincipalARN': 'arn:aws:iam::*:role/OrganizationAccountAccessRole' } },
           }),
         ]),
       },

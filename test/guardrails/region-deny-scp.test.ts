@@ -31,11 +31,16 @@ const REGIONAL_ACTIONS: readonly { action: string; resource: (region: string) =>
   { action: 'kms:CreateKey', resource: () => '*' },
 ];
 
-const BREAK_GLASS_PATTERN = 'arn:aws:iam::*:role/BreakGlass';
-const BREAK_GLASS_ROLE = `arn:aws:iam::${ACCOUNT}:role/BreakGlass`;
+const BREAK_GLASS_PATTERN = 'arn:aws:iam::*:role/break-glass/BreakGlass';
+const BREAK_GLASS_ROLE = `arn:aws:iam::${ACCOUNT}:role/break-glass/BreakGlass`;
+const ADMINISTRATOR_PATTERN = 'arn:aws:iam::*:role/OrganizationAccountAccessRole';
+const ADMINISTRATOR = `arn:aws:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`;
+/** An administrator of the member account: allow-all identity policy, not the named break-glass administrator. */
+const ORDINARY_ADMINISTRATOR = `arn:aws:iam::${ACCOUNT}:role/Administrator`;
 
-function scpFor(allowedRegions: readonly (typeof EU_REGIONS)[number][], breakGlassRoleArnPattern?: string): unknown {
-  const stack = new GuardrailStack(new App(), 'EuGuardrails', { targetIds: ['ou-abcd-12345678'], allowedRegions, breakGlassRoleArnPattern });
+function scpFor(allowedRegions: readonly (typeof EU_REGIONS)[number][], roleArnPattern?: string): unknown {
+  const breakGlass = roleArnPattern === undefined ? undefined : { roleArnPattern, administratorArn: ADMINISTRATOR_PATTERN };
+  const stack = new GuardrailStack(new App(), 'EuGuardrails', { targetIds: ['ou-abcd-12345678'], allowedRegions, breakGlass });
   return synthesizedScp(stack);
 }
 
@@ -98,15 +103,56 @@ describe('region deny SCP with every EU region allowed, evaluated by iam-simulat
     expect(await evaluate(allEu, { action, resource, region: 'us-east-1' })).toBe('ExplicitlyDenied');
   });
 
-  it('lets the break-glass role act outside the EU, and no role whose name merely starts the same', async () => {
+  it('lets the break-glass role act outside the EU, and no role whose name merely starts the same or sits on another path', async () => {
     expect(await regionalDecisions(allEu, 'us-east-1', BREAK_GLASS_ROLE)).toEqual(every('Allowed'));
-    expect(await regionalDecisions(allEu, 'us-east-1', `arn:aws:iam::${ACCOUNT}:role/BreakGlassHelper`)).toEqual(every('ExplicitlyDenied'));
+    for (const lookalike of ['role/break-glass/BreakGlassHelper', 'role/BreakGlass', 'role/other/BreakGlass', 'role/break-glass/x/BreakGlass']) {
+      expect(await regionalDecisions(allEu, 'us-east-1', `arn:aws:iam::${ACCOUNT}:${lookalike}`), lookalike).toEqual(every('ExplicitlyDenied'));
+    }
   });
 
   it('denies leaving the organization, which would shed the SCP, to everyone including break-glass', async () => {
     for (const principal of [undefined, BREAK_GLASS_ROLE]) {
       expect(await evaluate(allEu, { action: 'organizations:LeaveOrganization', resource: '*', region: 'us-east-1', principal })).toBe('ExplicitlyDenied');
     }
+  });
+});
+
+describe('the break-glass role is out of reach of an ordinary administrator', () => {
+  const protectedActions = [
+    'iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
+    'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole',
+  ];
+
+  it.each(protectedActions)('%s on the break-glass role: denied to an ordinary administrator, from any region', async (action) => {
+    for (const region of ['eu-central-1', 'us-east-1']) {
+      expect(await evaluate(allEu, { action, resource: BREAK_GLASS_ROLE, region, principal: ORDINARY_ADMINISTRATOR }), region).toBe('ExplicitlyDenied');
+    }
+  });
+
+  it.each(protectedActions)('%s on the administrator itself: denied to an ordinary administrator (it cannot make itself the administrator)', async (action) => {
+    expect(await evaluate(allEu, { action, resource: ADMINISTRATOR, region: 'us-east-1', principal: ORDINARY_ADMINISTRATOR })).toBe('ExplicitlyDenied');
+  });
+
+  it.each(protectedActions)('%s on the break-glass role: allowed to the named administrator', async (action) => {
+    expect(await evaluate(allEu, { action, resource: BREAK_GLASS_ROLE, region: 'us-east-1', principal: ADMINISTRATOR })).toBe('Allowed');
+  });
+
+  it('leaves an ordinary administrator free to manage every other role', async () => {
+    for (const action of protectedActions) {
+      const resource = `arn:aws:iam::${ACCOUNT}:role/enrich`;
+      expect(await evaluate(allEu, { action, resource, region: 'us-east-1', principal: ORDINARY_ADMINISTRATOR }), action).toBe('Allowed');
+    }
+  });
+
+  it('so an ordinary administrator cannot escape the region deny: neither as itself nor as a look-alike role it may create', async () => {
+    expect(await regionalDecisions(allEu, 'us-east-1', ORDINARY_ADMINISTRATOR)).toEqual(every('ExplicitlyDenied'));
+    const lookalike = `arn:aws:iam::${ACCOUNT}:role/BreakGlass`;
+    expect(await evaluate(allEu, { action: 'iam:CreateRole', resource: lookalike, region: 'us-east-1', principal: ORDINARY_ADMINISTRATOR })).toBe('Allowed');
+    expect(await regionalDecisions(allEu, 'us-east-1', lookalike)).toEqual(every('ExplicitlyDenied'));
+  });
+
+  it('and the administrator is not exempt from the region deny itself', async () => {
+    expect(await regionalDecisions(allEu, 'us-east-1', ADMINISTRATOR)).toEqual(every('ExplicitlyDenied'));
   });
 });
 
@@ -131,7 +177,8 @@ describe('region deny SCP document', () => {
     const longestPattern = `arn:aws:iam::${ACCOUNT}:role/break-glass/eu-enrichment-platform/EmergencyAccessRole`;
     const largest = scpFor(EU_REGIONS, longestPattern);
     const size = JSON.stringify(largest).length;
-    expect(size).toBe(scpCharacterCount(buildRegionDenyScp({ allowedRegions: EU_REGIONS, breakGlassRoleArnPattern: longestPattern })));
+    const breakGlass = { roleArnPattern: longestPattern, administratorArn: ADMINISTRATOR_PATTERN };
+    expect(size).toBe(scpCharacterCount(buildRegionDenyScp({ allowedRegions: EU_REGIONS, breakGlass })));
     expect(size).toBeLessThan(5120);
   });
 
@@ -139,7 +186,19 @@ describe('region deny SCP document', () => {
     expect(() => buildRegionDenyScp({ allowedRegions })).toThrow(/allowedRegions/);
   });
 
-  it.each(['arn:aws:iam::*:role/*', '*', `arn:aws:iam::${ACCOUNT}:user/BreakGlass`])('refuses the break-glass pattern %s, which would not name one role', (pattern) => {
-    expect(() => buildRegionDenyScp({ allowedRegions: ['eu-central-1'], breakGlassRoleArnPattern: pattern })).toThrow(/breakGlassRoleArnPattern/);
-  });
+  it.each(['arn:aws:iam::*:role/*', 'arn:aws:iam::*:role/break-glass/*', '*', `arn:aws:iam::${ACCOUNT}:user/break-glass/BreakGlass`, 'arn:aws:iam::*:role/BreakGlass'])(
+    'refuses the break-glass pattern %s, which would not name one role on a dedicated path',
+    (pattern) => {
+      const breakGlass = { roleArnPattern: pattern, administratorArn: ADMINISTRATOR_PATTERN };
+      expect(() => buildRegionDenyScp({ allowedRegions: ['eu-central-1'], breakGlass })).toThrow(/breakGlassRoleArnPattern/);
+    },
+  );
+
+  it.each(['arn:aws:iam::*:role/*', 'arn:aws:iam::*:role/break-glass/Admin', '*', 'arn:aws:sts::111122223333:assumed-role/Admin/me'])(
+    'refuses the break-glass administrator %s, which is not one principal off the break-glass path',
+    (administratorArn) => {
+      const breakGlass = { roleArnPattern: BREAK_GLASS_PATTERN, administratorArn };
+      expect(() => buildRegionDenyScp({ allowedRegions: ['eu-central-1'], breakGlass })).toThrow(/breakGlassAdministratorArn/);
+    },
+  );
 });

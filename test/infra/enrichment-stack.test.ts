@@ -1,4 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ROUTE_BODY_LIMITS } from '../../lambdas/shared/http/body-limits.js';
+import { API_ROUTES } from '../../lib/api/routes.js';
 import type { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logRetentionWithin } from '../../lib/retention/log-retention.js';
@@ -235,21 +237,50 @@ describe('the public page-view collector', () => {
 });
 
 describe('WAF on the API stage', () => {
-  it('blocks by client IP rate, oversized bodies and the AWS common and known-bad-inputs rule sets', () => {
+  const rules = () => Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties.Rules as Array<Record<string, any>>;
+  const ruleNamed = (name: string) => rules().find((rule) => rule.Name === name);
+  const pathsOf = (scope: any): string[] =>
+    (scope.OrStatement?.Statements ?? [scope]).map((s: any) => s.ByteMatchStatement.SearchString);
+
+  it('rate-limits client IPs on the public routes only, and on every route only above the largest usage plan', () => {
+    const publicRule = ruleNamed('RatePerClientIpOnPublicRoutes')!;
+    expect(publicRule.Action).toEqual({ Block: {} });
+    expect(publicRule.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 2000 });
+    const publicPaths = [...new Set(API_ROUTES.filter((route) => route.authorisation === 'public').map((route) => route.path))];
+    expect(publicPaths).toContain('/v1/data-subject-requests');
+    expect(pathsOf(publicRule.Statement.RateBasedStatement.ScopeDownStatement)).toEqual(publicPaths);
+    // acme: 20 rps, burst 40; globex: the defaults 50 rps, burst 100 → 50 × 300 + 100.
+    expect(ruleNamed('RatePerClientIpBackstop')!.Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 15_100 });
+  });
+
+  it('holds each route to its body limit, inspects bodies up to the largest, and lets the managed 8 KB body rule only count', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
       DefaultAction: { Allow: {} },
+      AssociationConfig: { RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_64' } } },
       Rules: Match.arrayWith([
-        Match.objectLike({ Name: 'RatePerClientIp', Action: { Block: {} }, Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 2000 } } }),
         Match.objectLike({
-          Name: 'BodyTooLarge',
-          Action: { Block: {} },
-          Statement: { SizeConstraintStatement: Match.objectLike({ ComparisonOperator: 'GT', Size: 16384, FieldToMatch: { Body: { OversizeHandling: 'MATCH' } } }) },
+          Statement: {
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesCommonRuleSet',
+              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+            },
+          },
         }),
-        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
         Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
       ]),
     });
+    const limits = Object.fromEntries(
+      rules()
+        .filter((rule) => rule.Statement.AndStatement)
+        .flatMap((rule) => {
+          const [scope, size] = rule.Statement.AndStatement.Statements;
+          expect(size.SizeConstraintStatement).toMatchObject({ ComparisonOperator: 'GT', FieldToMatch: { Body: { OversizeHandling: 'MATCH' } } });
+          return pathsOf(scope).map((path) => [path, size.SizeConstraintStatement.Size]);
+        }),
+    );
+    expect(limits).toEqual(ROUTE_BODY_LIMITS);
     const stage = built.enrichment.getLogicalId(built.enrichment.api.api.deploymentStage.node.defaultChild as never);
     expect(JSON.stringify(template.findResources('AWS::WAFv2::WebACLAssociation'))).toContain(stage);
   });
@@ -298,5 +329,17 @@ describe('log retention', () => {
     [1, 1], [2, 1], [30, 30], [45, 30], [365, 365], [3650, 3288],
   ])('%i days of data retention keeps logs %i days', (days, expected) => {
     expect(logRetentionWithin(days)).toBe(expected);
+  });
+});
+
+describe('data-subject requests and breach notices', () => {
+  it('forwards data-subject requests to each tenant\'s request topic, never to its breach notice topic', () => {
+    const stack = built.enrichment;
+    const fn = stack.dataSubjectRequestsFunction.function;
+    const env = JSON.stringify(template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables.TENANT_TOPIC_ARNS);
+    for (const tenantId of stack.alertTopics.tenantIds) {
+      expect(env).toContain(stack.getLogicalId(stack.alertTopics.requestTopic(tenantId).node.defaultChild as never));
+      expect(env).not.toContain(stack.getLogicalId(stack.alertTopics.tenantTopic(tenantId).node.defaultChild as never));
+    }
   });
 });

@@ -193,8 +193,9 @@ describe('the Art. 30 register of the real app', () => {
       'Controller contact details',
       'Operator and auditor identities',
     ]));
+    // Each controller address is subscribed twice (breach notices, forwarded data-subject requests); operations once.
     expect(register.processing.personalData.find((c) => c.category === 'Controller contact details')!.storedAs.length).toBe(
-      built.config.tenants.reduce((n, t) => n + t.contactEmails.length, 0) + built.config.operationsEmails.length,
+      2 * built.config.tenants.reduce((n, t) => n + t.contactEmails.length, 0) + built.config.operationsEmails.length,
     );
   });
 

@@ -63,11 +63,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     may: [
       ownLogs('Visits'),
       { actions: ['dynamodb:PutItem', 'dynamodb:Query'], on: resource(VISITS_TABLE), why: 'records a visit; lists by tenant partition (base table only, never the visitor index)' },
-      {
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        on: resource('VisitsStore/Key'),
-        why: 'the table is encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
-      },
+      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], on: resource('VisitsStore/Key'), via: 'dynamodb', why: 'the table is encrypted with this key' },
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKeys/Secret-*'), why: "derives each tenant's pseudonym and cursor keys from that tenant's secret" },
       { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
     ],
@@ -78,11 +74,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       ownLogs('VisitorData'),
       { actions: ['dynamodb:Query'], on: index(VISITS_TABLE, 'byVisitor'), why: "finds a visitor's visits by pseudonym (keys only)" },
       { actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem'], on: resource(VISITS_TABLE), why: 'reads (access request) or deletes (erasure request) the visits found; never lists or writes' },
-      {
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        on: resource('VisitsStore/Key'),
-        why: 'the table is encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
-      },
+      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], on: resource('VisitsStore/Key'), via: 'dynamodb', why: 'the table is encrypted with this key' },
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKeys/Secret-*'), why: "computes the pseudonym of the address asked about, with the calling tenant's secret" },
       { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
     ],
@@ -92,11 +84,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     may: [
       ownLogs('Collect'),
       { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: resource(VISITS_TABLE), why: "records a visit; counts the site's page views this minute (conditional atomic update)" },
-      {
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        on: resource('VisitsStore/Key'),
-        why: 'the table is encrypted with this key (CDK grant, not narrowed by kms:ViaService)',
-      },
+      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], on: resource('VisitsStore/Key'), via: 'dynamodb', why: 'the table is encrypted with this key' },
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKeys/Secret-*'), why: "derives the pseudonym of the visitor address, with the site's tenant's secret" },
       { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
     ],
@@ -106,7 +94,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     may: [
       ownLogs('DataSubjectRequests'),
       { actions: ['dynamodb:UpdateItem'], on: resource('RequestCounters/Table'), why: 'counts requests per tenant and per (hashed) sender for the daily caps' },
-      { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "forwards the request to the controller's notice topic" },
+      { actions: ['sns:Publish'], on: resource('AlertTopics/Requests-*'), why: "forwards the request to the controller's data-subject request topic (never its breach notice topic)" },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
     ],
   },
@@ -127,6 +115,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['s3:ListBucket'], on: resource(REGISTER), why: 'a missing record is then a 404, not a 403' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('BreachRegister/Key'), via: 's3', why: 'the register is SSE-KMS' },
       { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "notifies the controllers' breach topics (never the operations topic)" },
+      { actions: ['sns:GetTopicAttributes'], on: resource('AlertTopics/Tenant-*'), why: 'a notice counts as sent only when its topic has a confirmed subscription' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
       { actions: ['sqs:SendMessage'], on: resource('BreachReporting/Retries'), why: 'queues a notification retry' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('BreachReporting/Key'), via: 'sqs', why: 'the retry queue is encrypted' },
@@ -141,6 +130,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['s3:ListBucket'], on: resource(REGISTER), why: 'a missing record is then a 404, not a 403' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('BreachRegister/Key'), via: 's3', why: 'the register is SSE-KMS' },
       { actions: ['sns:Publish'], on: resource('AlertTopics/Tenant-*'), why: "notifies the controllers' breach topics (never the operations topic)" },
+      { actions: ['sns:GetTopicAttributes'], on: resource('AlertTopics/Tenant-*'), why: 'a notice counts as sent only when its topic has a confirmed subscription' },
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
       {
         actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -148,6 +138,14 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
         why: 'its SQS event source polls the retry queue',
       },
       { actions: ['kms:Decrypt'], on: resource('BreachReporting/Key'), why: 'reads the encrypted retry queue (the SQS event source grant, not narrowed by kms:ViaService)' },
+    ],
+  },
+  'BreachReporting/DeliveryCheck': {
+    job: 'Checks on a schedule that every breach topic has confirmed, authenticated subscriptions; logs what it finds (an alarm calls the operations team).',
+    may: [
+      ownLogs('BreachReporting/DeliveryCheck'),
+      { actions: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'], on: resource('AlertTopics/Tenant-*'), why: "lists each breach topic's subscriptions and how they were confirmed" },
+      { actions: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'], on: resource('AlertTopics/Operations'), why: 'checks the operations topic too (alarms reach no one without it)' },
     ],
   },
   // CDK's AWS SDK custom-resource function (one per stack, fixed construct id): runs at deployment only.

@@ -133,7 +133,7 @@ describe('item 2: one pseudonym secret per tenant, readable only by the function
     expect(pattern).toContain('($.eventName = "GetSecretValue")');
     expect(pattern).toContain(`($.userIdentity.arn != "arn:aws:sts::${ACCOUNT}:assumed-role/${roles.visits.arn.split('/').at(-1)}/*")`);
     expect(pattern).toContain(`($.userIdentity.arn != "arn:aws:sts::${ACCOUNT}:assumed-role/${roles.visitorData.arn.split('/').at(-1)}/*")`);
-    const trailLogs = built.enrichment.getLogicalId(built.enrichment.auditTrail.logGroup.logGroup.node.defaultChild as never);
+    const trailLogs = built.enrichment.getLogicalId(built.enrichment.auditTrail.logGroup.node.defaultChild as never);
     expect(reads.LogGroupName).toEqual({ Ref: trailLogs });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'PseudonymSecretReadsByOthers', Threshold: 0 });
   });

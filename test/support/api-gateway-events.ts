@@ -15,7 +15,15 @@ export interface EventParts {
   /** null: no key (as if API Gateway let it through); default the tenant key used by the test. */
   readonly apiKeyId?: string | null;
   readonly sourceIp?: string;
+  /**
+   * The SigV4 caller API Gateway names on an IAM-authorized route (`requestContext.identity.userArn`).
+   * Defaults to TEST_OPERATOR_ARN on /v1/operator/ routes (which are IAM-authorized: API Gateway always
+   * names the caller there) and to none elsewhere; null leaves it out.
+   */
+  readonly userArn?: string | null;
 }
+
+export const TEST_OPERATOR_ARN = 'arn:aws:sts::123456789012:assumed-role/BreachOperator/ada';
 
 export const TEST_SOURCE_IP = '198.51.100.7';
 
@@ -30,6 +38,7 @@ export function proxyEvent(parts: EventParts): APIGatewayProxyEvent {
     Object.entries(pathParameters ?? {}).reduce((p, [name, value]) => p.replace(`{${name}}`, encodeURIComponent(value)), parts.resource);
   const query = parts.query ?? {};
   const hasQuery = Object.keys(query).length > 0;
+  const userArn = parts.userArn === undefined ? (parts.resource.startsWith('/v1/operator/') ? TEST_OPERATOR_ARN : null) : parts.userArn;
   const body = parts.body === undefined ? null : typeof parts.body === 'string' ? parts.body : JSON.stringify(parts.body);
   const headers: Record<string, string> = {
     Host: 'abc123.execute-api.eu-central-1.amazonaws.com',
@@ -63,10 +72,10 @@ export function proxyEvent(parts: EventParts): APIGatewayProxyEvent {
       resourcePath: parts.resource,
       identity: {
         accessKey: null,
-        accountId: null,
+        accountId: userArn === null ? null : '123456789012',
         apiKey: parts.apiKeyId ? 'redacted-key-value' : null,
         apiKeyId: parts.apiKeyId === undefined ? 'key-tenant-a' : parts.apiKeyId,
-        caller: null,
+        caller: userArn === null ? null : 'AROAEXAMPLEOPERATOR:ada',
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -76,7 +85,7 @@ export function proxyEvent(parts: EventParts): APIGatewayProxyEvent {
         sourceIp: parts.sourceIp ?? TEST_SOURCE_IP,
         user: null,
         userAgent: 'vitest',
-        userArn: null,
+        userArn,
       },
     },
   };

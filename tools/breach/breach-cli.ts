@@ -136,7 +136,7 @@ function printAnswer(io: CliIo, { status, body }: HttpAnswer): number {
       202: 'Breach recorded; some notifications are queued and will be retried automatically.',
     };
     io.out(headline[status] ?? `Answered ${status}.`);
-    for (const field of ['recordId', 'key', 'sha256', 'storedAt', 'retainUntil', 'updateOf', 'notified', 'pending', 'redactedFields']) {
+    for (const field of ['recordId', 'status', 'key', 'sha256', 'storedAt', 'retainUntil', 'updateOf', 'notified', 'pending', 'redactedFields']) {
       const value = answer[field];
       if (value !== undefined && !(Array.isArray(value) && value.length === 0)) io.out(`  ${field}: ${Array.isArray(value) ? value.join(', ') : String(value)}`);
     }
@@ -177,6 +177,8 @@ async function show(io: CliIo, s3: S3Client, bucket: string, recordId: string): 
   const unnotified = record.report.affectedTenants.filter((tenant) => !notifiedTenants.has(tenant));
   const { integrity } = inspection;
   io.out(`Record      ${record.recordId}${record.updateOf ? ` (update of ${record.updateOf})` : ''}`);
+  io.out(`Status      ${record.status ?? 'confirmed (schema version 1)'}${record.status === 'withdrawn' ? `: ${record.report.withdrawnBecause ?? ''}` : ''}`);
+  io.out(`Reported by ${record.reportedBy?.userArn ?? 'not recorded (schema version 1)'}`);
   io.out(`Key         ${inspection.key}`);
   io.out(`Stored      ${record.storedAt}`);
   io.out(`Retention   ${describe(inspection.retention, (r) => `${r.mode ?? 'none'} until ${r.retainUntil?.toISOString() ?? '-'}`)}`);

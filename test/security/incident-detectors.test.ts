@@ -68,15 +68,15 @@ const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}
 const cases: Record<string, { catches: () => object[]; passes: () => object[] }> = {
   PseudonymKeyReadByOther: {
     catches: () => [
-      record('secretsmanager.amazonaws.com', 'GetSecretValue', ADMIN, { secretId: secretArn('PseudonymKeySecretA1B2C3D4-AbCdEf') }),
-      record('secretsmanager.amazonaws.com', 'GetSecretValue', IAM_USER, { secretId: 'PseudonymKeySecretA1B2C3D4-AbCdEf' }),
-      record('secretsmanager.amazonaws.com', 'GetSecretValue', ADMIN, { secretId: secretArn('PseudonymKeyTenantacme12345678-XyZ') }),
+      record('secretsmanager.amazonaws.com', 'GetSecretValue', ADMIN, { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
+      record('secretsmanager.amazonaws.com', 'GetSecretValue', IAM_USER, { secretId: 'EuEnrichment/pseudonym-key/acme-AbCdEf' }),
+      record('secretsmanager.amazonaws.com', 'GetSecretValue', ADMIN, { secretId: secretArn('EuEnrichment/pseudonym-key/globex-XyZ') }),
     ],
     passes: () => [
-      record('secretsmanager.amazonaws.com', 'GetSecretValue', session(`<${ids.visitsRole}>`, 'EuEnrichment-Visits'), { secretId: secretArn('PseudonymKeySecretA1B2C3D4-AbCdEf') }),
-      record('secretsmanager.amazonaws.com', 'GetSecretValue', session(`<${ids.visitorDataRole}>`), { secretId: secretArn('PseudonymKeySecretA1B2C3D4-AbCdEf') }),
+      record('secretsmanager.amazonaws.com', 'GetSecretValue', session(`<${ids.visitsRole}>`, 'EuEnrichment-Visits'), { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
+      record('secretsmanager.amazonaws.com', 'GetSecretValue', session(`<${ids.visitorDataRole}>`), { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
       record('secretsmanager.amazonaws.com', 'GetSecretValue', ADMIN, { secretId: secretArn('SomeOtherSecret-AbCdEf') }),
-      record('secretsmanager.amazonaws.com', 'DescribeSecret', ADMIN, { secretId: secretArn('PseudonymKeySecretA1B2C3D4-AbCdEf') }),
+      record('secretsmanager.amazonaws.com', 'DescribeSecret', ADMIN, { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
     ],
   },
   VisitsReadByOther: {

@@ -13,7 +13,7 @@ import { buildTestApp } from '../infra/test-app.js';
  */
 const ACCOUNT = '123456789012';
 const REGION = 'eu-central-1';
-const BREAK_GLASS = 'arn:aws:iam::*:role/BreakGlass';
+const BREAK_GLASS = 'arn:aws:iam::*:role/break-glass/BreakGlass';
 
 let built: ReturnType<typeof buildTestApp>;
 let template: Template;
@@ -24,10 +24,10 @@ const administrator: Principal = {
   arn: `arn:aws:iam::${ACCOUNT}:role/Administrator`,
   policies: [{ name: 'AdministratorAccess', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
 };
-const breakGlass: Principal = { ...administrator, name: 'break-glass role', arn: `arn:aws:iam::${ACCOUNT}:role/BreakGlass` };
+const breakGlass: Principal = { ...administrator, name: 'break-glass role', arn: `arn:aws:iam::${ACCOUNT}:role/break-glass/BreakGlass` };
 
 beforeAll(() => {
-  built = buildTestApp({ breakGlassRoleArnPattern: BREAK_GLASS });
+  built = buildTestApp({ breakGlassRoleArnPattern: BREAK_GLASS, breakGlassAdministratorArn: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' });
   const stack = built.enrichment;
   template = Template.fromStack(stack);
   t = new TemplatePolicies(template.toJSON(), ACCOUNT, REGION, stack.stackName);

@@ -71,6 +71,12 @@ describe('per-tenant pseudonym keys', () => {
     expect(keys.pseudonymise(parseIpAddress('81.2.69.160')!)).toBe('nzOD8r4wM1lX0UUBl27PfLAj9CD1AljyK7nf_uJIVsI');
   });
 
+  it('derive a fixed cursor key from a fixed secret and tenant (known answer): a changed derivation fails here first', () => {
+    // Python: HKDF-SHA256(ikm=secret, salt=b'acme', info=b'eu-ip-enrichment/list-cursor/v2', length=32).
+    const keys = deriveVisitKeys('known-answer-secret-0123456789abcdef0123456789', 'acme');
+    expect(keys.cursorKey.toString('hex')).toBe('8a309b0e4076424df375e1a5c4ea4d44fd93b2e3e419bc38f63b157819ab1eac');
+  });
+
   it('give unrelated pseudonyms to the same address under two tenants, even with the same secret', () => {
     const secret = 'known-answer-secret-0123456789abcdef0123456789';
     const address = parseIpAddress('81.2.69.160')!;

@@ -10,7 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 import { InstructionConflictError } from '../lib/compliance/instruction-review.js';
-import { ConfigError, loadConfig } from '../lib/config/load-config.js';
+import { loadConfig } from '../lib/config/load-config.js';
 import type { OffboardReport } from '../tools/offboarding/offboard.js';
 import { assembleAuditPack, testSummaryOf, type AuditPack } from '../tools/audit-pack/audit-pack.js';
 import { liveEvidence } from '../tools/audit-pack/live-evidence.js';
@@ -18,7 +18,7 @@ import type { PublicKeys } from '../tools/audit-pack/log-file-validation.js';
 import { packFiles, packPrefix, storePack } from '../tools/audit-pack/pack-files.js';
 import { parseQuarter } from '../tools/audit-pack/quarter.js';
 import { templateEvidence } from '../tools/audit-pack/template-evidence.js';
-import { cdkJsonContext, contextOverrides, UsageError } from '../tools/register/cdk-context.js';
+import { cdkJsonContext, contextOverrides, endOnCliError, UsageError } from '../tools/register/cdk-context.js';
 import { currentSourceCommit } from '../tools/register/source-commit.js';
 
 const USAGE = `Usage: npm run audit-pack -- --tenant <id> --quarter <YYYY-Qn> [options]
@@ -68,15 +68,7 @@ try {
     for (const { key, versionId } of await storePack(s3, options.auditBucket!, pack, files)) console.error(`stored s3://${options.auditBucket}/${key} (version ${versionId ?? 'unknown'})`);
   }
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof InstructionConflictError) {
-    console.error(error.message);
-    process.exitCode = 1;
-  } else if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
+  endOnCliError(error, USAGE, [InstructionConflictError]);
 }
 
 function parseOptions() {

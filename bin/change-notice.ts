@@ -17,9 +17,9 @@ import { checkChangeControl, ChangeControlError, earliestEffectiveDate, unannoun
 import { DEFAULT_LEDGER_FILE, readLedger, sectionHashes, writeLedger } from '../lib/compliance/change-ledger.js';
 import { reviewInstructions } from '../lib/compliance/instruction-review.js';
 import { materialFacts } from '../lib/compliance/material-facts.js';
-import { ConfigError, loadConfig } from '../lib/config/load-config.js';
+import { loadConfig } from '../lib/config/load-config.js';
 import { sendPending } from '../tools/change-notice/send-notices.js';
-import { cdkJsonContext, contextOverrides, UsageError } from '../tools/register/cdk-context.js';
+import { cdkJsonContext, contextOverrides, endOnCliError, UsageError } from '../tools/register/cdk-context.js';
 import { registerDocumentsOfApp } from '../tools/register/register-documents.js';
 import { currentSourceCommit } from '../tools/register/source-commit.js';
 
@@ -99,15 +99,7 @@ try {
     }
   }
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof ChangeControlError) {
-    console.error(error.message);
-    process.exitCode = 1;
-  } else if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
+  endOnCliError(error, USAGE, [ChangeControlError]);
 }
 
 function parseOptions() {

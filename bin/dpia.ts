@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { ensureDefaultDatabase } from '../layers/mmdb/default-database.js';
 import { composeRegisterDraft } from '../lib/app.js';
-import { ConfigError, loadConfig } from '../lib/config/load-config.js';
+import { loadConfig } from '../lib/config/load-config.js';
 import { buildDpiaInput, renderDpiaMarkdown } from '../tools/dpia/dpia.js';
-import { cdkJsonContext, contextOverrides, UsageError } from '../tools/register/cdk-context.js';
+import { cdkJsonContext, contextOverrides, endOnCliError, UsageError } from '../tools/register/cdk-context.js';
 import { registerDocumentsOfApp } from '../tools/register/register-documents.js';
 import { currentSourceCommit } from '../tools/register/source-commit.js';
 
@@ -33,13 +33,5 @@ try {
   const dpia = buildDpiaInput(register, values.tenant);
   process.stdout.write(values.format === 'json' ? `${JSON.stringify(dpia, null, 2)}\n` : renderDpiaMarkdown(dpia));
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exitCode = 1;
-  } else if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
+  endOnCliError(error, USAGE);
 }

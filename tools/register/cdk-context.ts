@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ConfigError } from '../../lib/config/load-config.js';
 
 export class UsageError extends Error {}
 
@@ -21,4 +22,20 @@ export function contextOverrides(pairs: readonly string[]): Record<string, strin
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );
+}
+
+/**
+ * How an operator CLI ends on an error: a refusal (an invalid configuration, or one of `refusals`) prints its message
+ * and exits 1; a usage error prints the usage and exits 2; anything else is a bug and is rethrown.
+ */
+export function endOnCliError(error: unknown, usage: string, refusals: ReadonlyArray<abstract new (...args: never[]) => Error> = []): void {
+  if (error instanceof ConfigError || refusals.some((refusal) => error instanceof refusal)) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  } else if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${usage}`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
 }

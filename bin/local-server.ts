@@ -124,7 +124,7 @@ function printControllerNotice(notice: ControllerNotice): void {
     [
       '',
       rule,
-      `[local SNS] data-subject request published to tenant "${notice.tenantId}"'s notice topic ${notice.topicArn}`,
+      `[local SNS] notice published to tenant "${notice.tenantId}"'s request topic ${notice.topicArn}`,
       '(in AWS this is e-mailed to the controller contacts subscribed to that topic)',
       rule,
       notice.message,

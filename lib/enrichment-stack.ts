@@ -132,8 +132,11 @@ export class EnrichmentStack extends Stack {
         VISITOR_DATA_API_KEYS: this.api.tenantsByRightsKeyId(),
         VISITS_TABLE_NAME: this.visits.table.tableName,
         PSEUDONYM_SECRET_ARNS: pseudonymKeys.secretArnsJson(),
+        TENANT_TOPIC_ARNS: this.toJsonString(this.alertTopics.requestTopicArns()),
       },
     });
+    // Completed erasures are confirmed in writing on the controller's request topic.
+    this.alertTopics.grantPublishToRequestTopics(this.visitorDataFunction.role);
     this.visits.grantVisitorIndexQuery(this.visitorDataFunction.role);
     this.visits.grantItemAccess(this.visitorDataFunction.role, 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem');
     pseudonymKeys.grantRead(this.visitorDataFunction.role);
@@ -194,7 +197,7 @@ export class EnrichmentStack extends Stack {
       dataEventBuckets: [this.breachRegister.bucket],
       dataEventTables: [this.visits.table],
       tableWritersNotRecorded: [this.visitsFunction.role, this.visitorDataFunction.role, this.collectFunction.role],
-      dataEventTopicArnPrefixes: [this.alertTopics.tenantTopicArnPrefix],
+      dataEventTopicArnPrefixes: [this.alertTopics.tenantTopicArnPrefix, this.alertTopics.requestTopicArnPrefix],
       logEncryptionKey: logKey,
     });
     new OffboardingReportKey(this, 'OffboardingReportKey');
@@ -308,11 +311,12 @@ export class EnrichmentStack extends Stack {
       pseudonymSecretArns: pseudonymKeys.secretArnsByTenant(),
       breachRegisterBucket: this.breachRegister.bucket.bucketName,
       auditBucket: this.auditTrail.bucket.bucketName,
-      tenantTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
+      requestTopicArnPrefix: this.alertTopics.requestTopicArnPrefix,
       serviceRoleArns: {
         enrich: this.enrichFunction.role.roleArn,
         visits: this.visitsFunction.role.roleArn,
         visitorData: this.visitorDataFunction.role.roleArn,
+        collect: this.collectFunction.role.roleArn,
         dataSubjectRequests: this.dataSubjectRequestsFunction.role.roleArn,
         complianceRegister: this.complianceRegisterFunction.role.roleArn,
         breachReport: this.breachReporting.reportFunction.role.roleArn,

@@ -74,7 +74,7 @@ export interface LocalApiOptions {
   readonly usagePlans?: ReadonlyMap<string, RouteThrottle>;
   /** Milliseconds on a monotonic clock, for the throttles. @default performance.now */
   readonly throttleClock?: () => number;
-  /** Receives each data-subject request forwarded to a tenant's (local) notice topic. @default dropped */
+  /** Receives each notice to a tenant's (local) request topic: forwarded requests, erasure confirmations. @default dropped */
   readonly onControllerNotice?: (notice: ControllerNotice) => void;
   /** Where `npm run register` wrote the controllers' register views. @default .local/register */
   readonly registerDir?: string;
@@ -98,6 +98,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const documentClient = localDocumentClient(options.dynamoDbEndpoint, { maxAttempts: options.dynamoDbMaxAttempts });
   const keysOf = localVisitKeys(options.pseudonymSecret);
   const rightsKeys = options.rightsApiKeys ?? [];
+  const clock = options.clock ?? (() => new Date());
 
   const enrich = httpApi(createEnrichApi({ enricher, tenants }), loggers.enrich);
   const visits = httpApi(
@@ -107,11 +108,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
       keysOf: async (tenantId) => keysOf(tenantId),
       retentionDays: options.retentionDays,
-      clock: options.clock ?? (() => new Date()),
+      clock,
       newVisitId: randomUUID,
       logger: loggers.visits,
     }),
     loggers.visits,
+  );
+  const inbox = await startControllerInbox(
+    options.apiKeys.map((key) => key.tenantId),
+    options.onControllerNotice ?? (() => undefined),
   );
   const visitorDataLogger = options.loggers?.visitorData ?? createLogger('visitor-data');
   const visitorData = httpApi(
@@ -120,13 +125,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       visitsOf: (tenantId) => new VisitsRepository({ client: documentClient, tableName: options.tableName, tenantId, shards: options.visitShards }),
       keysOf: async (tenantId) => keysOf(tenantId),
       maxErasedPerRequest: MAX_ERASED_PER_REQUEST,
+      topics: inbox.topicArns,
+      sns: inbox.sns,
+      clock,
       logger: visitorDataLogger,
     }),
     visitorDataLogger,
-  );
-  const inbox = await startControllerInbox(
-    options.apiKeys.map((key) => key.tenantId),
-    options.onControllerNotice ?? (() => undefined),
   );
   const requestsLogger = options.loggers?.dataSubjectRequests ?? createLogger('data-subject-requests');
   const cors = corsFor(new Set(options.requestFormOrigins ?? []));
@@ -137,14 +141,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         sns: inbox.sns,
         counters: new RequestCounters(documentClient, options.countersTableName),
         cors,
-        clock: options.clock ?? (() => new Date()),
+        clock,
         newReference: newRequestReference,
         logger: requestsLogger,
       }),
       requestsLogger,
     ),
   );
-  const clock = options.clock ?? (() => new Date());
   const collectLogger = options.loggers?.collect ?? createLogger('collect');
   const collect = httpApi(
     createCollectorApi({

@@ -1,11 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requiredEnv, startupStep } from '../shared/config/startup.js';
 import { httpApi } from '../shared/http/middleware.js';
 import { createLogger } from '../shared/logging/logger.js';
 import { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 import { VisitsRepository } from '../shared/visits/visits-repository.js';
+import { tenantTopicsFromJson } from '../data-subject-requests/tenant-topics.js';
 import { pseudonymSecretArnsFromJson, visitKeysFromSecretsManager } from '../visits/pseudonym-secret.js';
 import { createVisitorDataApi, MAX_ERASED_PER_REQUEST, RIGHTS_KEY_REQUIRED } from './visitor-data-api.js';
 
@@ -20,6 +22,7 @@ const tenants = startupStep(logger, 'read VISITOR_DATA_API_KEYS', () =>
 );
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const secretArns = startupStep(logger, 'read PSEUDONYM_SECRET_ARNS', () => pseudonymSecretArnsFromJson(process.env.PSEUDONYM_SECRET_ARNS));
+const topics = startupStep(logger, 'read TENANT_TOPIC_ARNS', () => tenantTopicsFromJson(process.env.TENANT_TOPIC_ARNS));
 
 export const handler = httpApi(
   createVisitorDataApi({
@@ -27,6 +30,9 @@ export const handler = httpApi(
     visitsOf: (tenantId) => new VisitsRepository({ client: dynamo, tableName: config.tableName, tenantId }),
     keysOf: visitKeysFromSecretsManager(new SecretsManagerClient({}), secretArns),
     maxErasedPerRequest: MAX_ERASED_PER_REQUEST,
+    topics,
+    sns: new SNSClient({}),
+    clock: () => new Date(),
     logger,
   }),
   logger,

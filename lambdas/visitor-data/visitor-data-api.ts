@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { HttpError } from '../shared/http/http-error.js';
 import type { ApiHandler } from '../shared/http/middleware.js';
 import { tenantApi, type TenantRequest } from '../shared/tenants/tenant-api.js';
@@ -10,6 +11,7 @@ import type { TenantDirectory } from '../shared/tenants/tenant-directory.js';
 import type { VisitKeysOf } from '../shared/visits/visit-keys.js';
 import { visitView } from '../shared/visits/visit-view.js';
 import { ErasureIncompleteError, InvalidPositionError, type VisitsRepository } from '../shared/visits/visits-repository.js';
+import { renderErasureConfirmation } from './erasure-confirmation.js';
 import { encodeSearchCursor, invalidSearchCursor } from './search-cursor.js';
 import { eraseRequestFrom, searchRequestFrom } from './visitor-data-request.js';
 
@@ -22,6 +24,10 @@ export interface VisitorDataApiDeps {
   readonly keysOf: VisitKeysOf;
   /** Most visits one erase call deletes, so it ends well within the function's timeout. */
   readonly maxErasedPerRequest: number;
+  /** Tenant id → its controller's data-subject request topic, where completed erasures are confirmed. */
+  readonly topics: ReadonlyMap<string, string>;
+  readonly sns: SNSClient;
+  readonly clock: () => Date;
   readonly logger: Logger;
 }
 
@@ -30,6 +36,9 @@ export interface VisitorDataApiDeps {
  * function's timeout however many visits an address has; `complete: false` asks for another call.
  */
 export const MAX_ERASED_PER_REQUEST = 1000;
+
+/** Logged when a completed erasure could not be confirmed to the controller. */
+export const ERASURE_NOT_CONFIRMED_LOG_MESSAGE = 'erasure not confirmed to the controller';
 
 /** What a caller with the integration key (or any other) is told: this capability has a key of its own. */
 export const RIGHTS_KEY_REQUIRED =
@@ -87,7 +96,8 @@ async function erase(deps: VisitorDataApiDeps, { event, tenantId }: TenantReques
   try {
     const outcome = await deps.visitsOf(tenantId).deleteByVisitor(pseudonym, deps.maxErasedPerRequest);
     deps.logger.info('visitor data erased', { tenantId, requestReference: request.requestReference, ...outcome });
-    return jsonResponse(200, outcome);
+    const controllerNotified = outcome.complete && (await confirmErasure(deps, tenantId, request.requestReference, outcome.deleted));
+    return jsonResponse(200, { ...outcome, controllerNotified });
   } catch (error) {
     if (!(error instanceof ErasureIncompleteError)) throw error;
     deps.logger.error('visitor data erasure incomplete', {
@@ -102,5 +112,27 @@ async function erase(deps: VisitorDataApiDeps, { event, tenantId }: TenantReques
       `The erasure was interrupted after ${error.deleted} visits were deleted; send the same request again to finish it.`,
       { deleted: error.deleted },
     );
+  }
+}
+
+/**
+ * Sends the controller the written confirmation of a completed erasure. The erasure stands whatever
+ * happens here: a failure is logged (and answered as `controllerNotified: false`), never turned into
+ * an error that would invite a retry of what is already done.
+ */
+async function confirmErasure(deps: VisitorDataApiDeps, tenantId: string, requestReference: string, deleted: number): Promise<boolean> {
+  const topicArn = deps.topics.get(tenantId);
+  const logged = { tenantId, requestReference };
+  if (topicArn === undefined) {
+    deps.logger.error(ERASURE_NOT_CONFIRMED_LOG_MESSAGE, { ...logged, reason: 'the tenant has no request topic' });
+    return false;
+  }
+  const notice = renderErasureConfirmation({ tenantId, requestReference, erasedAt: deps.clock(), deleted });
+  try {
+    await deps.sns.send(new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.body }));
+    return true;
+  } catch (error) {
+    deps.logger.error(ERASURE_NOT_CONFIRMED_LOG_MESSAGE, { ...logged, error: error as Error });
+    return false;
   }
 }

@@ -43,8 +43,9 @@ export interface AuditTrailProps {
    */
   readonly tableWritersNotRecorded?: readonly iam.IRole[];
   /**
-   * ARN prefixes of topics whose publications are recorded (the controllers' notice topics): the audit
-   * pack counts forwarded data-subject requests from them. @default none
+   * ARN prefixes of topics whose publications are recorded (the controllers' breach notice and request
+   * topics; CloudTrail keeps who published, never the message): the audit pack counts forwarded
+   * data-subject requests and erasure confirmations from them. @default none
    */
   readonly dataEventTopicArnPrefixes?: readonly string[];
   /** Key for the trail's CloudWatch Logs copy. */

@@ -14,6 +14,11 @@ export function tenantNoticeTopicName(stackName: string, tenantId: string): stri
   return `${stackName}-breach-notice-${tenantId}`;
 }
 
+/** The name of a controller's request topic: forwarded data-subject requests and erasure confirmations. */
+export function tenantRequestTopicName(stackName: string, tenantId: string): string {
+  return `${stackName}-data-subject-requests-${tenantId}`;
+}
+
 export interface BreachAlertTopicsProps {
   /** The controllers: one breach-notice topic each, subscribed by its contact addresses. */
   readonly tenants: readonly Pick<TenantConfig, 'id' | 'contactEmails'>[];
@@ -35,6 +40,8 @@ export class BreachAlertTopics extends Construct {
   readonly encryptionKey: kms.Key;
   /** `<arn prefix><tenantId>` is a tenant's topic ARN. */
   readonly tenantTopicArnPrefix: string;
+  /** `<arn prefix><tenantId>` is a tenant's request topic ARN. */
+  readonly requestTopicArnPrefix: string;
   private readonly tenantTopics = new Map<string, sns.Topic>();
   private readonly requestTopics = new Map<string, sns.Topic>();
 
@@ -43,6 +50,7 @@ export class BreachAlertTopics extends Construct {
     const stack = Stack.of(this);
     const namePrefix = tenantNoticeTopicName(stack.stackName, '');
     this.tenantTopicArnPrefix = stack.formatArn({ service: 'sns', resource: namePrefix });
+    this.requestTopicArnPrefix = stack.formatArn({ service: 'sns', resource: tenantRequestTopicName(stack.stackName, '') });
 
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: 'Encrypts the breach notice and operations alert topics',
@@ -74,7 +82,7 @@ export class BreachAlertTopics extends Construct {
     for (const tenant of props.tenants) {
       const topic = this.topic(`Tenant-${tenant.id}`, 'Data protection notices from your processor', tenant.contactEmails, `${namePrefix}${tenant.id}`);
       this.tenantTopics.set(tenant.id, topic);
-      const requests = this.topic(`Requests-${tenant.id}`, 'Data subject requests forwarded by your processor', tenant.contactEmails, `${stack.stackName}-data-subject-requests-${tenant.id}`);
+      const requests = this.topic(`Requests-${tenant.id}`, 'Data subject requests: forwarded requests, erasure confirmations', tenant.contactEmails, tenantRequestTopicName(stack.stackName, tenant.id));
       this.requestTopics.set(tenant.id, requests);
     }
   }
@@ -122,7 +130,7 @@ export class BreachAlertTopics extends Construct {
     }));
   }
 
-  /** Lets the data-subject request function publish to every tenant's request topic, and to nothing else. */
+  /** Lets a function (request forwarding, erasure confirmation) publish to every tenant's request topic, and to nothing else. */
   grantPublishToRequestTopics(role: iam.IRole): void {
     this.grantPublish(role, [...this.requestTopics.values()]);
   }

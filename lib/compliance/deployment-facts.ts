@@ -10,12 +10,12 @@ export interface DeploymentFacts {
   readonly pseudonymSecretArns: Readonly<Record<string, string>>;
   readonly breachRegisterBucket: string;
   readonly auditBucket: string;
-  /** `<prefix><tenantId>` is a controller's notice topic. */
-  readonly tenantTopicArnPrefix: string;
+  /** `<prefix><tenantId>` is a controller's request topic (forwarded requests, erasure confirmations). */
+  readonly requestTopicArnPrefix: string;
   /** The execution roles of the service's own functions: their accesses are the service, not people. */
   readonly serviceRoleArns: Readonly<Record<ServiceRole, string>>;
 }
 
-export type ServiceRole = 'enrich' | 'visits' | 'visitorData' | 'dataSubjectRequests' | 'complianceRegister' | 'breachReport' | 'breachNotify';
+export type ServiceRole = 'enrich' | 'visits' | 'visitorData' | 'collect' | 'dataSubjectRequests' | 'complianceRegister' | 'breachReport' | 'breachNotify';
 
 export const DEPLOYMENT_FACTS_FILE = 'deployment.json';

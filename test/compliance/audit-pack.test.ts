@@ -51,9 +51,9 @@ const FACTS: DeploymentFacts = {
   },
   breachRegisterBucket: BREACH_BUCKET,
   auditBucket: AUDIT_BUCKET,
-  tenantTopicArnPrefix: `arn:aws:sns:${REGION}:${ACCOUNT}:EuEnrichment-breach-notice-`,
+  requestTopicArnPrefix: `arn:aws:sns:${REGION}:${ACCOUNT}:EuEnrichment-data-subject-requests-`,
   serviceRoleArns: {
-    enrich: role('Enrich'), visits: role('Visits'), visitorData: role('VisitorData'), dataSubjectRequests: role('Requests'),
+    enrich: role('Enrich'), visits: role('Visits'), visitorData: role('VisitorData'), collect: role('Collect'), dataSubjectRequests: role('Requests'),
     complianceRegister: role('Register'), breachReport: role('BreachReport'), breachNotify: role('BreachNotify'),
   },
 };
@@ -91,17 +91,19 @@ beforeAll(async () => {
   await fixture.deliver('2026/10/05', [[
     event('2026-10-05T08:00:00Z', OPERATOR, 'dynamodb.amazonaws.com', 'GetItem', FACTS.visitsTableArn, item('acme')),
     event('2026-10-05T08:01:00Z', OPERATOR, 'dynamodb.amazonaws.com', 'GetItem', FACTS.visitsTableArn, item('globex')),
-    event('2026-10-05T08:02:00Z', FACTS.serviceRoleArns.visits, 'dynamodb.amazonaws.com', 'PutItem', FACTS.visitsTableArn, item('acme')),
-    event('2026-10-05T09:00:00Z', FACTS.serviceRoleArns.dataSubjectRequests, 'sns.amazonaws.com', 'Publish', `${FACTS.tenantTopicArnPrefix}acme`),
-    event('2026-10-05T09:05:00Z', FACTS.serviceRoleArns.dataSubjectRequests, 'sns.amazonaws.com', 'Publish', `${FACTS.tenantTopicArnPrefix}globex`),
+    event('2026-10-05T09:00:00Z', FACTS.serviceRoleArns.dataSubjectRequests, 'sns.amazonaws.com', 'Publish', `${FACTS.requestTopicArnPrefix}acme`),
+    event('2026-10-05T09:05:00Z', FACTS.serviceRoleArns.dataSubjectRequests, 'sns.amazonaws.com', 'Publish', `${FACTS.requestTopicArnPrefix}globex`),
   ], [
-    event('2026-10-05T10:00:00Z', FACTS.serviceRoleArns.visitorData, 'dynamodb.amazonaws.com', 'DeleteItem', FACTS.visitsTableArn, item('acme')),
-    event('2026-10-05T10:00:01Z', FACTS.serviceRoleArns.visitorData, 'dynamodb.amazonaws.com', 'DeleteItem', FACTS.visitsTableArn, item('acme')),
+    // Erasures are in the trail as their confirmations to the controller (test/compliance/trail-coverage.test.ts).
+    event('2026-10-05T10:00:00Z', FACTS.serviceRoleArns.visitorData, 'sns.amazonaws.com', 'Publish', `${FACTS.requestTopicArnPrefix}acme`),
+    event('2026-10-05T10:00:01Z', FACTS.serviceRoleArns.visitorData, 'sns.amazonaws.com', 'Publish', `${FACTS.requestTopicArnPrefix}acme`),
+    event('2026-10-05T10:00:02Z', FACTS.serviceRoleArns.visitorData, 'sns.amazonaws.com', 'Publish', `${FACTS.requestTopicArnPrefix}globex`),
+    event('2026-10-05T10:30:00Z', FACTS.serviceRoleArns.collect, 'secretsmanager.amazonaws.com', 'GetSecretValue', undefined, { secretId: FACTS.pseudonymSecretArns.acme }),
     event('2026-10-05T11:00:00Z', role('Intruder'), 'secretsmanager.amazonaws.com', 'GetSecretValue', undefined, { secretId: FACTS.pseudonymSecretArns.acme }, 'AccessDenied'),
   ]], '2026-10-05T12:00:00Z');
   await fixture.deliver('2026/11/20', [[
     event('2026-11-20T08:00:00Z', OPERATOR, 'dynamodb.amazonaws.com', 'Scan', FACTS.visitsTableArn),
-    event('2026-11-20T09:00:00Z', FACTS.serviceRoleArns.dataSubjectRequests, 'sns.amazonaws.com', 'Publish', `${FACTS.tenantTopicArnPrefix}acme`),
+    event('2026-11-20T09:00:00Z', FACTS.serviceRoleArns.dataSubjectRequests, 'sns.amazonaws.com', 'Publish', `${FACTS.requestTopicArnPrefix}acme`),
     event('2026-11-20T09:30:00Z', OPERATOR, 's3.amazonaws.com', 'GetObject', `arn:aws:s3:::${BREACH_BUCKET}/breaches/x.json`),
   ]], '2026-11-20T12:00:00Z');
   // A file of the previous quarter: not this pack's business.
@@ -151,7 +153,7 @@ describe('account parts (S3 reads against fauxqs)', () => {
 
   it("counts acme's forwarded requests and erasures only", () => {
     expect(live.accesses.forwardedRequests).toBe(2);
-    expect(live.accesses.erasedItems).toBe(2);
+    expect(live.accesses.erasures).toBe(2);
   });
 
   it('includes the breach records naming acme, with their hashes verified', () => {
@@ -214,7 +216,8 @@ describe('report.html in headless Chromium', () => {
     const text = (id: string) => sections.find((s) => s.id === id)!.text;
     expect(text('log-file-validation')).toMatch(/2 digest file\(s\) listing 3 log file\(s\), 3 found; signatures verified/);
     expect(text('accesses')).toContain('secretsmanager:GetSecretValue');
-    expect(text('requests-and-erasures')).toMatch(/Requests forwarded to your notice topic\s+2/);
+    expect(text('requests-and-erasures')).toMatch(/Requests forwarded to your request topic\s+2/);
+    expect(text('requests-and-erasures')).toMatch(/Erasures completed and confirmed to you \(POST \/v1\/visitor-data\/erase\)\s+2/);
     expect(text('breaches')).toMatch(/intact/);
     expect(text('tests')).toMatch(/812 passed, 0 failed/);
     const bars = await page.$$eval('#accesses svg rect', (rects) => rects.map((r) => r.querySelector('title')?.textContent));

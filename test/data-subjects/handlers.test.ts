@@ -92,11 +92,14 @@ describe('lambdas/visitor-data/handler.ts', () => {
   // Tenant A's own secret, as the visits harness derives it from the test secret.
   const secrets = new SecretsManagerStandIn(SECRET_ARN, localTenantSecret(TEST_PSEUDONYM_SECRET, 'tenant-a'));
   let secretsEndpoint: string;
+  let topics: ControllerTopics;
   beforeAll(async () => {
     table = await createTestVisitsTable();
     secretsEndpoint = await secrets.start();
+    topics = await ControllerTopics.start(['tenant-a']);
   });
   afterAll(async () => {
+    await topics.stop();
     await secrets.stop();
     await table.drop();
   });
@@ -105,11 +108,13 @@ describe('lambdas/visitor-data/handler.ts', () => {
     VISITOR_DATA_API_KEYS: JSON.stringify(TEST_RIGHTS_KEYS),
     VISITS_TABLE_NAME: table.tableName,
     PSEUDONYM_SECRET_ARNS: JSON.stringify({ 'tenant-a': SECRET_ARN }),
+    TENANT_TOPIC_ARNS: JSON.stringify(Object.fromEntries(topics.topicArns)),
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint,
+    AWS_ENDPOINT_URL_SNS: topics.endpoint,
   });
 
-  it('searches and erases through DynamoDB with the secret from Secrets Manager', async () => {
+  it('searches and erases through DynamoDB with the secret from Secrets Manager, and confirms the erasure on the topic TENANT_TOPIC_ARNS names', async () => {
     const visits = visitsApiHarness(table);
     expect((await visits.record({ siteId: 'h.example', pageUrl: 'https://h.example/', visitorIp: '81.2.69.161' })).status).toBe(201);
     const handler = await load('visitor-data', env());
@@ -117,14 +122,16 @@ describe('lambdas/visitor-data/handler.ts', () => {
     const call = (resource: string, apiKeyId = 'rights-key-tenant-a') => invoke(handler, { method: 'POST', resource, body, apiKeyId });
     expect(await call('/v1/visitor-data/search', 'key-tenant-a')).toMatchObject({ status: 403, body: { error: { code: 'INVALID_API_KEY' } } });
     expect((await call('/v1/visitor-data/search')).body.visits).toHaveLength(1);
-    expect(await call('/v1/visitor-data/erase')).toMatchObject({ status: 200, body: { deleted: 1, complete: true } });
+    expect(await call('/v1/visitor-data/erase')).toMatchObject({ status: 200, body: { deleted: 1, complete: true, controllerNotified: true } });
     expect(await table.items()).toEqual([]);
+    expect(topics.received('tenant-a')).toEqual([expect.objectContaining({ Subject: 'Erasure completed DSR-handler-1' })]);
   });
 
   it.each([
     ['no table name', { VISITS_TABLE_NAME: '' }, 'read the configuration', /VISITS_TABLE_NAME is not set/],
     ['no secrets', { PSEUDONYM_SECRET_ARNS: '' }, 'read PSEUDONYM_SECRET_ARNS', /PSEUDONYM_SECRET_ARNS is not set/],
     ['no rights keys', { VISITOR_DATA_API_KEYS: '{}' }, 'read VISITOR_DATA_API_KEYS', /maps no API key/],
+    ['no request topics', { TENANT_TOPIC_ARNS: '' }, 'read TENANT_TOPIC_ARNS', /TENANT_TOPIC_ARNS is not set/],
   ])('fails its cold start with one clear log line for %s', async (_, overrides, step, reason) => {
     const { message, lines } = await coldStartFailure('visitor-data', { ...env(), ...overrides });
     expect(message).toMatch(reason);
@@ -158,9 +165,9 @@ describe('what each function’s bundle carries (as ApiFunction bundles it)', ()
     expect(sources.filter((source) => /lambdas\/shared\/visits\/(?!visit-input|url-scrubbing)|pseudonym-secret|enrichment\//.test(source))).toEqual([]);
   });
 
-  it('the visitor-data function talks to DynamoDB and Secrets Manager only, without SNS or the MMDB reader', async () => {
+  it('the visitor-data function talks to DynamoDB, Secrets Manager and SNS (erasure confirmations) only, without the MMDB reader', async () => {
     const { sources, sdkClients } = await bundleContents('visitor-data');
-    expect([...new Set(sdkClients)]).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/lib-dynamodb']);
+    expect([...new Set(sdkClients)]).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sns', '@aws-sdk/lib-dynamodb']);
     expect(sources.filter((source) => /node_modules\/maxmind|enrichment\//.test(source))).toEqual([]);
   });
 });

@@ -70,8 +70,17 @@ describe('startLocalApi: data-subject routes', () => {
     expect(await post('/v1/visitor-data/erase', ip, 'local-key-a')).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/data-subject-rights key/) } } });
 
     expect((await post('/v1/visitor-data/search', ip, 'rights-key-a')).body.visits).toHaveLength(2);
-    expect(await post('/v1/visitor-data/erase', ip, 'rights-key-a')).toMatchObject({ status: 200, body: { deleted: 2, complete: true } });
-    expect(await post('/v1/visitor-data/erase', ip, 'rights-key-a')).toMatchObject({ status: 200, body: { deleted: 0, complete: true } });
+    const before = notices.length;
+    expect(await post('/v1/visitor-data/erase', ip, 'rights-key-a')).toMatchObject({ status: 200, body: { deleted: 2, complete: true, controllerNotified: true } });
+    expect(await post('/v1/visitor-data/erase', ip, 'rights-key-a')).toMatchObject({ status: 200, body: { deleted: 0, complete: true, controllerNotified: true } });
+    await expect.poll(() => notices.length).toBe(before + 2);
+    const confirmations = notices.slice(before);
+    expect(confirmations.map((n) => n.tenantId)).toEqual(['tenant-a', 'tenant-a']);
+    expect(confirmations.map((n) => /Visits deleted: (\d+)/.exec(n.message)?.[1]).sort()).toEqual(['0', '2']);
+    for (const confirmation of confirmations) {
+      expect(confirmation.message).toContain('Reference:      DSR-local-1');
+      expect(confirmation.message).not.toContain('81.2.69.161');
+    }
     expect((await post('/v1/visitor-data/search', ip, 'rights-key-b')).body.visits).toHaveLength(1);
     expect(await post('/v1/visitor-data/search', { ...ip, ip: '127.0.0.1' }, 'rights-key-a')).toMatchObject({ status: 422, body: { error: { code: 'NOT_PUBLIC_ADDRESS' } } });
     expect(await post('/v1/visitor-data/search', { ip: '81.2.69.161' }, 'rights-key-a')).toMatchObject({ status: 400, body: { error: { code: 'MISSING_FIELD', details: { field: 'requestReference' } } } });
@@ -121,7 +130,7 @@ describe('bin/local-server.ts (npm start)', () => {
     const { reference } = (await response.json()) as { reference: string };
     expect(response.status).toBe(202);
     await expect.poll(() => output.includes(`Reference:     ${reference}`), { timeout: 5_000 }).toBe(true);
-    expect(output).toMatch(/\[local SNS\] data-subject request published to tenant "demo"'s notice topic arn:aws:sns:eu-central-1:\d{12}:local-controller-notice-demo/);
+    expect(output).toMatch(/\[local SNS\] notice published to tenant "demo"'s request topic arn:aws:sns:eu-central-1:\d{12}:local-controller-notice-demo/);
     expect(output).toContain('Erase my visits from [redacted-ip] and [redacted-ip].');
     expect(output).not.toContain('81.2.69.161');
     expect(output).not.toContain('2001:db8::1');

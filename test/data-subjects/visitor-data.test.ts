@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Visit } from '../../lambdas/shared/visits/visit.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
+import { ERASURE_NOT_CONFIRMED_LOG_MESSAGE } from '../../lambdas/visitor-data/visitor-data-api.js';
 import { localDocumentClient } from '../../bin/local/local-aws.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
 import { visitsApiHarness, type VisitsApiHarness } from '../support/visits-api-harness.js';
-import { visitorDataHarness, type VisitorDataHarness } from './support/visitor-data-harness.js';
+import { ControllerTopics } from './support/controller-topics.js';
+import { TEST_REQUEST_REFERENCE, visitorDataHarness, type VisitorDataHarness } from './support/visitor-data-harness.js';
 
 /**
  * POST /v1/visitor-data/search and /erase through API Gateway proxy events, on DynamoDB Local with
  * the real SDK. Visits are recorded through the visits function (POST /v1/visits) with the same
- * secret, so search and erase find them by the pseudonyms the recording stored.
+ * secret, so search and erase find them by the pseudonyms the recording stored. Erasure
+ * confirmations are published with the real SDK to fauxqs (a local SNS server).
  */
 const GOVERNMENT_IP = '81.2.69.161'; // stored (government) by the GeoIP2 Enterprise test database
 const BUSINESS_IP = '214.214.214.218'; // stored (business)
@@ -20,13 +24,18 @@ const B_INTEGRATION = { apiKeyId: 'key-tenant-b' };
 let table: TestVisitsTable;
 let visits: VisitsApiHarness;
 let data: VisitorDataHarness;
+let topics: ControllerTopics;
+const harness = (options: Parameters<typeof visitorDataHarness>[2] = {}) => visitorDataHarness(table, { topicArns: topics.topicArns, sns: topics.sns() }, options);
+const confirmationsOf = (tenantId: string) => topics.received(tenantId).filter((notice) => notice.Subject?.startsWith('Erasure completed'));
 
 beforeAll(async () => {
   table = await createTestVisitsTable();
+  topics = await ControllerTopics.start(['tenant-a', 'tenant-b']);
   visits = visitsApiHarness(table);
-  data = visitorDataHarness(table);
+  data = harness();
 });
 afterAll(async () => {
+  await topics.stop();
   await table.drop();
 });
 
@@ -87,7 +96,7 @@ describe('two tenants with visits of the same address', () => {
   it('erase deletes exactly the caller’s visits of the address, leaves everything else, and is idempotent', async () => {
     const before = await table.items();
     const erased = await data.erase({ ip: GOVERNMENT_IP });
-    expect(erased).toMatchObject({ status: 200, body: { deleted: 3, complete: true } });
+    expect(erased).toMatchObject({ status: 200, body: { deleted: 3, complete: true, controllerNotified: true } });
 
     const after = await table.items();
     const gone = before.filter((item) => !after.some((kept) => kept.sk === item.sk && kept.pk === item.pk));
@@ -133,15 +142,18 @@ describe('paging', () => {
   it('erase stops at its per-call limit, says so, and the next calls finish the job with exact counts', async () => {
     const ip = '81.2.69.164';
     await store('tenant-a', ip, 10);
-    const limited = visitorDataHarness(table, { maxErasedPerRequest: 4 });
+    const limited = harness({ maxErasedPerRequest: 4 });
+    const confirmedBefore = confirmationsOf('tenant-a').length;
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push((await limited.erase({ ip })).body);
     expect(answers).toEqual([
-      { deleted: 4, complete: false },
-      { deleted: 4, complete: false },
-      { deleted: 2, complete: true },
-      { deleted: 0, complete: true },
+      { deleted: 4, complete: false, controllerNotified: false },
+      { deleted: 4, complete: false, controllerNotified: false },
+      { deleted: 2, complete: true, controllerNotified: true },
+      { deleted: 0, complete: true, controllerNotified: true },
     ]);
+    // Only the calls that complete the erasure are confirmed.
+    expect(confirmationsOf('tenant-a').slice(confirmedBefore).map((n) => /Visits deleted: (\d+)/.exec(n.Message)?.[1])).toEqual(['2', '0']);
     const pseudonym = data.pseudonymOf('tenant-a', ip);
     expect((await table.items()).filter((item) => String(item.visitorKey).endsWith(pseudonym))).toEqual([]);
   });
@@ -170,15 +182,60 @@ describe('an erasure interrupted by DynamoDB', () => {
     const pseudonym = data.pseudonymOf('tenant-a', ip);
     const remaining = async () => (await table.items()).filter((item) => String(item.visitorKey).endsWith(pseudonym)).length;
 
-    const interrupted = await visitorDataHarness(table, { client: failing }).erase({ ip });
+    const confirmedBefore = confirmationsOf('tenant-a').length;
+    const interrupted = await harness({ client: failing }).erase({ ip });
     expect(interrupted.status).toBe(503);
     expect(interrupted.body.error).toMatchObject({ code: 'ERASURE_INCOMPLETE', details: { deleted: 3 } });
     expect(await remaining()).toBe(3);
     expect(interrupted.logs).toContain('visitor data erasure incomplete');
+    expect(confirmationsOf('tenant-a')).toHaveLength(confirmedBefore);
 
-    expect((await data.erase({ ip })).body).toEqual({ deleted: 3, complete: true });
+    expect((await data.erase({ ip })).body).toEqual({ deleted: 3, complete: true, controllerNotified: true });
     expect(await remaining()).toBe(0);
     failing.destroy();
+  });
+});
+
+describe('the written confirmation of a completed erasure', () => {
+  it("reaches the caller's own controller only, with reference, time and count, and never the address or its pseudonym", async () => {
+    const ip = '81.2.69.166';
+    await store('tenant-b', ip, 2);
+    const [aBefore, bBefore] = [confirmationsOf('tenant-a').length, confirmationsOf('tenant-b').length];
+    const erased = await data.erase({ ip, requestReference: 'case-2026/0042' }, B);
+    expect(erased.body).toEqual({ deleted: 2, complete: true, controllerNotified: true });
+
+    expect(confirmationsOf('tenant-a')).toHaveLength(aBefore);
+    const [confirmation] = confirmationsOf('tenant-b').slice(bBefore);
+    expect(confirmation).toMatchObject({ Subject: 'Erasure completed case-2026/0042', TopicArn: topics.topicArns.get('tenant-b') });
+    expect(confirmation!.Message).toContain('Reference:      case-2026/0042');
+    expect(confirmation!.Message).toContain('Tenant:         tenant-b');
+    expect(confirmation!.Message).toContain('Visits deleted: 2 by the completing call');
+    expect(confirmation!.Message).toMatch(/Completed: +\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z \(UTC\)/);
+    expect(confirmation!.Message).not.toContain(ip);
+    expect(confirmation!.Message).not.toContain(data.pseudonymOf('tenant-b', ip));
+  });
+
+  it('a confirmation that cannot be sent leaves the erasure standing: 200, controllerNotified false, logged without the address', async () => {
+    const ip = '81.2.69.167';
+    await store('tenant-a', ip, 1);
+    // A real SDK client for an SNS endpoint where nothing listens: the publish fails as in an outage.
+    const unreachable = new SNSClient({ endpoint: 'http://127.0.0.1:9', region: 'eu-central-1', maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const erased = await visitorDataHarness(table, { topicArns: topics.topicArns, sns: unreachable }).erase({ ip });
+    expect(erased).toMatchObject({ status: 200, body: { deleted: 1, complete: true, controllerNotified: false } });
+    expect((await data.search({ ip })).body.visits).toEqual([]);
+    expect(erased.logs).toContain(ERASURE_NOT_CONFIRMED_LOG_MESSAGE);
+    expect(erased.logs).toContain(TEST_REQUEST_REFERENCE);
+    expect(erased.logs).not.toContain(ip);
+    unreachable.destroy();
+  });
+
+  it('a tenant without a request topic is answered controllerNotified false, and the gap is logged', async () => {
+    const ip = '81.2.69.168';
+    await store('tenant-b', ip, 1);
+    const withoutB = visitorDataHarness(table, { topicArns: new Map([['tenant-a', topics.topicArns.get('tenant-a')!]]), sns: topics.sns() });
+    const erased = await withoutB.erase({ ip }, B);
+    expect(erased).toMatchObject({ status: 200, body: { deleted: 1, complete: true, controllerNotified: false } });
+    expect(erased.logs).toContain('the tenant has no request topic');
   });
 });
 

@@ -69,7 +69,7 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
     ],
   },
   VisitorData: {
-    job: "Serves a controller's access and erasure requests for one visitor address: finds that visitor's visits of the calling tenant through the visitor index, reads or deletes them.",
+    job: "Serves a controller's access and erasure requests for one visitor address: finds that visitor's visits of the calling tenant through the visitor index, reads or deletes them, and confirms a completed erasure to the controller.",
     may: [
       ownLogs('VisitorData'),
       { actions: ['dynamodb:Query'], on: index(VISITS_TABLE, 'byVisitor'), why: "finds a visitor's visits by pseudonym (keys only)" },
@@ -77,6 +77,8 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<string, FunctionPermissions>>
       { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], on: resource('VisitsStore/Key'), via: 'dynamodb', why: 'the table is encrypted with this key' },
       { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], on: resource('PseudonymKeys/Secret-*'), why: "computes the pseudonym of the address asked about, with the calling tenant's secret" },
       { actions: ['kms:Decrypt'], on: resource('PseudonymKeys/Key'), via: 'secretsmanager', why: 'the secrets are encrypted with their own key' },
+      { actions: ['sns:Publish'], on: resource('AlertTopics/Requests-*'), why: "confirms a completed erasure in writing on the controller's data-subject request topic" },
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], on: resource('AlertTopics/Key'), via: 'sns', why: 'the topics are encrypted' },
     ],
   },
   Collect: {

@@ -28,23 +28,27 @@ export interface AccessReview {
   readonly eventsRead: number;
   /** Accesses to the controller's personal data or to shared secrets by anyone but the service's functions. */
   readonly accessesByOthers: readonly Access[];
-  /** Publications by the data-subject request function to this controller's notice topic. */
+  /** Publications by the data-subject request function to this controller's request topic. */
   readonly forwardedRequests: number;
-  /** Items of this controller deleted by the visitor-data function (erasure requests). */
-  readonly erasedItems: number;
+  /**
+   * Completed erasure calls: each is confirmed by the visitor-data function on the controller's request
+   * topic. (Its deletions themselves are not in the trail, which would otherwise keep the pseudonyms.)
+   */
+  readonly erasures: number;
 }
 
 /**
  * Reads the quarter's trail records for one controller: every access to the visits table (its items,
  * or the table as a whole), the pseudonym key and the breach register by a principal other than the
- * service's own function roles, and the counts of forwarded requests and erasures.
+ * service's own function roles, and the counts of forwarded requests and completed erasures.
  */
 export function reviewAccesses(logs: readonly TrailObject[], facts: DeploymentFacts, tenantId: string, quarter: Quarter): AccessReview {
   const records = logs.flatMap((log) => trailJson<{ Records?: TrailRecord[] }>(log).Records ?? []).filter((r) => inQuarter(quarter, new Date(r.eventTime)));
   const serviceRoles = new Set(Object.values(facts.serviceRoleArns));
   const accessesByOthers: Access[] = [];
   let forwardedRequests = 0;
-  let erasedItems = 0;
+  let erasures = 0;
+  const requestTopic = `${facts.requestTopicArnPrefix}${tenantId}`;
   for (const record of records) {
     const role = record.userIdentity?.sessionContext?.sessionIssuer?.arn ?? record.userIdentity?.arn ?? record.userIdentity?.invokedBy ?? 'unknown';
     const store = sensitiveStore(record, facts, tenantId);
@@ -52,11 +56,12 @@ export function reviewAccesses(logs: readonly TrailObject[], facts: DeploymentFa
       accessesByOthers.push({ time: record.eventTime, principal: role, action: `${record.eventSource.split('.')[0]}:${record.eventName}`, store, denied: record.errorCode !== undefined });
     }
     if (record.errorCode !== undefined) continue;
-    if (role === facts.serviceRoleArns.dataSubjectRequests && record.eventName === 'Publish' && touches(record, `${facts.tenantTopicArnPrefix}${tenantId}`)) forwardedRequests += 1;
-    if (role === facts.serviceRoleArns.visitorData && record.eventName === 'DeleteItem' && itemTenant(record) === tenantId) erasedItems += 1;
+    if (record.eventName !== 'Publish' || !touches(record, requestTopic)) continue;
+    if (role === facts.serviceRoleArns.dataSubjectRequests) forwardedRequests += 1;
+    if (role === facts.serviceRoleArns.visitorData) erasures += 1;
   }
   accessesByOthers.sort((a, b) => a.time.localeCompare(b.time));
-  return { eventsRead: records.length, accessesByOthers, forwardedRequests, erasedItems };
+  return { eventsRead: records.length, accessesByOthers, forwardedRequests, erasures };
 }
 
 function sensitiveStore(record: TrailRecord, facts: DeploymentFacts, tenantId: string): SensitiveStore | undefined {
@@ -73,7 +78,7 @@ function sensitiveStore(record: TrailRecord, facts: DeploymentFacts, tenantId: s
 }
 
 function touches(record: TrailRecord, arn: string): boolean {
-  return (record.resources ?? []).some((resource) => resource.ARN === arn || resource.ARN?.startsWith(`${arn}/`) === true);
+  return (record.resources ?? []).some((resource) => resource.ARN === arn || resource.ARN?.startsWith(`${arn}/`) === true) || record.requestParameters?.topicArn === arn;
 }
 
 /** The tenant of a DynamoDB item event, from the partition key CloudTrail records (`pk`). */

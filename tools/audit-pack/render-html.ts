@@ -78,8 +78,8 @@ export function renderAuditPackHtml(pack: AuditPack): string {
       'Data-subject requests forwarded to you and erasures',
       account
         ? htmlTable(['What', 'Count'], [
-            ['Requests forwarded to your notice topic', String(account.accesses.forwardedRequests)],
-            ['Visits erased on your erasure requests', String(account.accesses.erasedItems)],
+            ['Requests forwarded to your request topic', String(account.accesses.forwardedRequests)],
+            ['Erasures completed and confirmed to you (POST /v1/visitor-data/erase)', String(account.accesses.erasures)],
           ])
         : unavailable(notRead),
     ),

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { httpApi } from '../../../lambdas/shared/http/middleware.js';
 import { parseIpAddress } from '../../../lambdas/shared/ip/ip-address.js';
@@ -38,10 +39,12 @@ export interface VisitorDataHarness {
 /**
  * The visitor-data function as Lambda runs it (httpApi middleware around createVisitorDataApi) on a
  * test table in DynamoDB Local, with the two test tenants and the visits harness's secret, so visits
- * recorded through POST /v1/visits are found by the same pseudonyms.
+ * recorded through POST /v1/visits are found by the same pseudonyms. Erasure confirmations go to the
+ * given topics (fauxqs, a local SNS server: ControllerTopics) with the real SDK.
  */
 export function visitorDataHarness(
   table: TestVisitsTable,
+  inbox: { readonly topicArns: ReadonlyMap<string, string>; readonly sns: SNSClient },
   options: { maxErasedPerRequest?: number; client?: DynamoDBDocumentClient } = {},
 ): VisitorDataHarness {
   const keysOf = localVisitKeys(TEST_PSEUDONYM_SECRET);
@@ -52,6 +55,9 @@ export function visitorDataHarness(
       visitsOf: (tenantId) => new VisitsRepository({ client: options.client ?? table.documentClient, tableName: table.tableName, tenantId }),
       keysOf: async (tenantId) => keysOf(tenantId),
       maxErasedPerRequest: options.maxErasedPerRequest ?? MAX_ERASED_PER_REQUEST,
+      topics: inbox.topicArns,
+      sns: inbox.sns,
+      clock: () => new Date(),
       logger,
     }),
     logger,

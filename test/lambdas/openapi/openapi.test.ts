@@ -141,8 +141,8 @@ describe('the handlers against lib/api/openapi.json', () => {
     table = await createTestVisitsTable();
     visits = visitsApiHarness(table);
     collector = collectorHarness(table);
-    visitorData = visitorDataHarness(table);
     topics = await ControllerTopics.start(['tenant-a', 'a', `a${'-'.repeat(30)}b`]);
+    visitorData = visitorDataHarness(table, { topicArns: topics.topicArns, sns: topics.sns() });
     // tenant-gone's topic does not exist: SNS refuses the publish, as after a deleted topic.
     requests = await requestsHarness(new Map([...topics.topicArns, ['tenant-gone', 'arn:aws:sns:eu-central-1:000000000000:gone']]), topics.sns());
   });

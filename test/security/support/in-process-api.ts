@@ -190,7 +190,16 @@ export async function startInProcessFunctions(): Promise<InProcessFunctions> {
       visitsLogger,
     ),
     visitorData: httpApi(
-      createVisitorDataApi({ tenants: rightsTenants, visitsOf, keysOf: async (tenantId) => keysOf(tenantId), maxErasedPerRequest: MAX_ERASED_PER_REQUEST, logger: visitorDataLogger }),
+      createVisitorDataApi({
+        tenants: rightsTenants,
+        visitsOf,
+        keysOf: async (tenantId) => keysOf(tenantId),
+        maxErasedPerRequest: MAX_ERASED_PER_REQUEST,
+        topics: noticeTopics,
+        sns: breach.sns,
+        clock: () => new Date(),
+        logger: visitorDataLogger,
+      }),
       visitorDataLogger,
     ),
     dataSubjectRequests: cors.withCors(

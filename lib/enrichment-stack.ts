@@ -10,6 +10,7 @@ import { AuditorAccess, BreachAlertTopics, BreachRegister, BreachReporting, Oper
 import type { AppConfig } from './config/app-config.js';
 import { ApiFunction } from './enrichment/api-function.js';
 import { EnrichmentApi } from './enrichment/enrichment-api.js';
+import { ErasureConfirmationAlarm } from './enrichment/erasure-confirmation-alarm.js';
 import { MMDB_LAYER_PATH, MmdbLayer } from './enrichment/mmdb-layer.js';
 import { PseudonymKeys, pseudonymSecretName } from './enrichment/pseudonym-key.js';
 import { RequestCountersTable } from './enrichment/request-counters-table.js';
@@ -201,10 +202,12 @@ export class EnrichmentStack extends Stack {
       logEncryptionKey: logKey,
     });
     new OffboardingReportKey(this, 'OffboardingReportKey');
+    new ErasureConfirmationAlarm(this, 'ErasureConfirmationAlarm', {
+      visitorDataLogs: this.visitorDataFunction.logGroup.logGroup,
+      operationsTopic: this.alertTopics.operationsTopic,
+    });
     const misuse = new MisuseSignals(this, 'MisuseSignals', {
       visitorDataLogs: this.visitorDataFunction.logGroup.logGroup,
-      auditTrail: this.auditTrail,
-      pseudonymSecretReaders: pseudonymKeys.readerRoles,
     });
     this.auditors =
       config.auditorPrincipals.length > 0
@@ -253,7 +256,7 @@ export class EnrichmentStack extends Stack {
           visitsTable: this.visits.table,
           visitsReaders: [this.visitsFunction.role, this.visitorDataFunction.role],
           pseudonymSecretNamePrefix: pseudonymSecretName(this.stackName, ''),
-          pseudonymReaders: [this.visitsFunction.role, this.visitorDataFunction.role, this.collectFunction.role],
+          pseudonymReaders: pseudonymKeys.readerRoles,
           protectedBuckets: [this.auditTrail.bucket, this.breachRegister.bucket],
           breachTopicArnPrefix: this.alertTopics.tenantTopicArnPrefix,
           breakGlassRoleArnPattern: config.breakGlassRoleArnPattern,

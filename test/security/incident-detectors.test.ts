@@ -19,7 +19,7 @@ const BREAK_GLASS = { breakGlassRoleArnPattern: 'arn:aws:iam::*:role/break-glass
 
 let template: Template;
 let patterns: Record<string, string>;
-let ids: { table: string; visitsRole: string; visitorDataRole: string; auditBucket: string; registerBucket: string; trailLogGroup: string; operations: string };
+let ids: { table: string; visitsRole: string; visitorDataRole: string; collectRole: string; auditBucket: string; registerBucket: string; trailLogGroup: string; operations: string };
 
 function render(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -41,6 +41,7 @@ beforeAll(() => {
     table: id(stack.visits.table),
     visitsRole: stack.getLogicalId(stack.visitsFunction.role.node.defaultChild as CfnElement),
     visitorDataRole: stack.getLogicalId(stack.visitorDataFunction.role.node.defaultChild as CfnElement),
+    collectRole: stack.getLogicalId(stack.collectFunction.role.node.defaultChild as CfnElement),
     auditBucket: id(stack.auditTrail.bucket),
     registerBucket: id(stack.breachRegister.bucket),
     trailLogGroup: stack.getLogicalId(stack.auditTrail.logGroup.node.defaultChild as CfnElement),
@@ -75,6 +76,7 @@ const cases: Record<string, { catches: () => object[]; passes: () => object[] }>
     passes: () => [
       record('secretsmanager.amazonaws.com', 'GetSecretValue', session(`<${ids.visitsRole}>`, 'EuEnrichment-Visits'), { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
       record('secretsmanager.amazonaws.com', 'GetSecretValue', session(`<${ids.visitorDataRole}>`), { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
+      record('secretsmanager.amazonaws.com', 'GetSecretValue', session(`<${ids.collectRole}>`), { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
       record('secretsmanager.amazonaws.com', 'GetSecretValue', ADMIN, { secretId: secretArn('SomeOtherSecret-AbCdEf') }),
       record('secretsmanager.amazonaws.com', 'DescribeSecret', ADMIN, { secretId: secretArn('EuEnrichment/pseudonym-key/acme-AbCdEf') }),
     ],

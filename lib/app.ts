@@ -6,6 +6,7 @@ import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { AppConfig } from './config/app-config.js';
 import { EnrichmentStack } from './enrichment-stack.js';
+import { warnOfExampleContacts } from './config/example-contacts.js';
 import { applyEuGuard } from './guardrails/eu-guard.js';
 import { GuardrailStack } from './guardrails/guardrail-stack.js';
 import { controllerViewKey } from '../lambdas/shared/compliance/controller-register-view.js';
@@ -63,6 +64,7 @@ export function composeApp(app: App, config: AppConfig, databasePath: string, op
   if (options.complianceChecks ?? true) {
     applyEuGuard(app, config.allowedRegions);
     applyRetentionGuard(app, config);
+    warnOfExampleContacts(enrichment, config);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   }
   return { app, enrichment, guardrails };

@@ -6,12 +6,12 @@ const RESERVED_DOMAIN = /(^|\.)(example|example\.com|example\.net|example\.org|i
 
 /** Every configured address that cannot receive mail, with the setting it comes from. */
 export function exampleContacts(config: AppConfig): string[] {
-  const addresses = [
+  const addresses: Array<[setting: string, email: string]> = [
     ['processor.dpo.email', config.processor.dpo.email],
-    ...config.operationsEmails.map((email) => ['operationsEmails', email]),
-    ...config.tenants.flatMap((tenant) => tenant.contactEmails.map((email) => [`tenants.${tenant.id}.contactEmails`, email])),
+    ...config.operationsEmails.map((email): [string, string] => ['operationsEmails', email]),
+    ...config.tenants.flatMap((tenant) => tenant.contactEmails.map((email): [string, string] => [`tenants.${tenant.id}.contactEmails`, email])),
   ];
-  return addresses.filter(([, email]) => RESERVED_DOMAIN.test(email!.split('@').pop()!)).map(([setting, email]) => `${setting}: ${email}`);
+  return addresses.filter(([, email]) => RESERVED_DOMAIN.test(email.slice(email.lastIndexOf('@') + 1))).map(([setting, email]) => `${setting}: ${email}`);
 }
 
 /**

@@ -1,10 +1,9 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACKNOWLEDGMENT } from '../../lambdas/data-subject-requests/data-subject-requests-api.js';
 import { TEST_SOURCE_IP } from '../support/api-gateway-events.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
 import { visitsApiHarness } from '../support/visits-api-harness.js';
-import { ControllerTopics, REGION, TOPIC_PREFIX } from './support/controller-topics.js';
+import { ControllerTopics, REGION, TOPIC_PREFIX, unreachableSns } from './support/controller-topics.js';
 import { FORM_ORIGIN, RECEIVED_AT, requestsHarness, type RequestsHarness } from './support/requests-harness.js';
 
 /**
@@ -139,7 +138,7 @@ describe('a request that cannot be forwarded', () => {
   });
 
   it('when SNS does not answer → 503 FORWARDING_FAILED', async () => {
-    const unreachable = new SNSClient({ endpoint: 'http://127.0.0.1:9', region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const unreachable = unreachableSns();
     const answer = await (await requestsHarness(topics.topicArns, unreachable)).submit(valid);
     expect(answer).toMatchObject({ status: 503, body: { error: { code: 'FORWARDING_FAILED' } } });
     unreachable.destroy();

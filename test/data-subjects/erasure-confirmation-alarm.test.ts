@@ -2,13 +2,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErasureConfirmationAlarm } from '../../lib/enrichment/erasure-confirmation-alarm.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
 import { filterPatternMatches } from '../support/filter-pattern.js';
 import { visitsApiHarness } from '../support/visits-api-harness.js';
-import { ControllerTopics } from './support/controller-topics.js';
+import { ControllerTopics, unreachableSns } from './support/controller-topics.js';
 import { visitorDataHarness } from './support/visitor-data-harness.js';
 
 /*
@@ -61,7 +61,7 @@ describe('ErasureConfirmationAlarm', () => {
     const [filter] = Object.values(template.findResources('AWS::Logs::MetricFilter'));
     const pattern = filter!.Properties.FilterPattern as string;
 
-    const unreachable = new SNSClient({ endpoint: 'http://127.0.0.1:9', region: 'eu-central-1', maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const unreachable = unreachableSns();
     const failed = await eraseLogLines(unreachable, '81.2.69.170');
     unreachable.destroy();
     expect(failed.filter((line) => filterPatternMatches(pattern, line))).toHaveLength(1);

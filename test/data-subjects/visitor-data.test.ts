@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Visit } from '../../lambdas/shared/visits/visit.js';
 import { VisitsRepository } from '../../lambdas/shared/visits/visits-repository.js';
@@ -7,7 +6,7 @@ import { ERASURE_NOT_CONFIRMED_LOG_MESSAGE } from '../../lambdas/visitor-data/vi
 import { localDocumentClient } from '../../bin/local/local-aws.js';
 import { createTestVisitsTable, type TestVisitsTable } from '../support/dynamodb.js';
 import { visitsApiHarness, type VisitsApiHarness } from '../support/visits-api-harness.js';
-import { ControllerTopics } from './support/controller-topics.js';
+import { ControllerTopics, unreachableSns } from './support/controller-topics.js';
 import { TEST_REQUEST_REFERENCE, visitorDataHarness, type VisitorDataHarness } from './support/visitor-data-harness.js';
 
 /**
@@ -218,8 +217,7 @@ describe('the written confirmation of a completed erasure', () => {
   it('a confirmation that cannot be sent leaves the erasure standing: 200, controllerNotified false, logged without the address', async () => {
     const ip = '81.2.69.167';
     await store('tenant-a', ip, 1);
-    // A real SDK client for an SNS endpoint where nothing listens: the publish fails as in an outage.
-    const unreachable = new SNSClient({ endpoint: 'http://127.0.0.1:9', region: 'eu-central-1', maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const unreachable = unreachableSns();
     const erased = await visitorDataHarness(table, { topicArns: topics.topicArns, sns: unreachable }).erase({ ip });
     expect(erased).toMatchObject({ status: 200, body: { deleted: 1, complete: true, controllerNotified: false } });
     expect((await data.search({ ip })).body.visits).toEqual([]);

@@ -5,6 +5,11 @@ export const REGION = 'eu-central-1';
 export const TOPIC_PREFIX = 'Test-breach-notice-';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+/** A real SDK client for an SNS endpoint where nothing listens: every publish fails at once, as in an outage. */
+export function unreachableSns(): SNSClient {
+  return new SNSClient({ endpoint: 'http://127.0.0.1:9', region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
+}
+
 /** What an SNS topic delivers to a subscribed queue: the e-mail subscription's content. */
 export interface SnsEnvelope {
   readonly Type: string;
